@@ -1,0 +1,38 @@
+# The project's commands. `make help` lists them. Every target creates or updates the
+# project's virtual environment (.venv) first, so a fresh clone needs nothing but Python 3.11.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+
+.PHONY: help env figures test lab data-dictionary clean-env
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+env: $(STAMP) ## Create or update the virtual environment (.venv) and install the package editable
+
+figures: $(STAMP) ## Execute every notebook with papermill; writes figures/ and the notebooks' outputs
+	$(PY) -m analysis.notebooks $(NOTEBOOKS)
+
+test: $(STAMP) ## Run the unit tests and nbval over notebooks/
+	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+lab: $(STAMP) ## Open JupyterLab on the project
+	$(VENV)/bin/jupyter lab --notebook-dir=.
+
+data-dictionary: $(STAMP) ## Regenerate the data dictionary in data/README.md from data/raw/datapackage.json
+	$(PY) -m analysis.datadict --write
+
+clean-env: ## Remove the virtual environment
+	rm -rf $(VENV)

@@ -1,0 +1,163 @@
+"""The curated data package: valid, complete, cited, and holding the figures the sources print."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+from analysis import paths
+from analysis.data import STATEMENT_RESOURCES, has_flag, load_package
+
+from conftest import SHARED_SOURCES
+
+#: Rows of each file in the gathered sources (../shared/sources/README.md); the curation keeps every one.
+SOURCE_ROWS = {
+    "casualty_reports": 150,
+    "casualty_incidents": 79,
+    "clearance_reports": 176,
+    "contamination_estimates": 66,
+    "monitor_annual": 565,
+}
+
+
+@pytest.fixture(scope="module")
+def pkg():
+    return load_package()
+
+
+def test_frictionless_validates_the_package_against_its_descriptor():
+    from frictionless import Package
+
+    package = Package(str(paths.DESCRIPTOR))
+    report = package.validate()
+    errors = [f"{e[0]}: row {e[1]} field {e[2]}: {e[3]}" for e in report.flatten(["title", "rowNumber", "fieldName", "note"])]
+    assert report.valid, "\n".join(errors[:20])
+
+
+@pytest.mark.parametrize("resource, rows", SOURCE_ROWS.items())
+def test_row_counts_match_the_sources(pkg, resource, rows):
+    assert len(pkg[resource]) == rows
+
+
+@pytest.mark.parametrize("resource", STATEMENT_RESOURCES)
+def test_every_statement_is_cited(pkg, resource):
+    df = pkg[resource]
+    assert df["source_id"].isin(pkg.sources.index).all()
+    assert df["quote"].str.strip().str.len().gt(0).all()
+
+
+def test_every_page_is_used_and_has_an_address_or_a_copy(pkg):
+    used = pd.concat([pkg[r]["source_id"] for r in STATEMENT_RESOURCES])
+    assert set(pkg.sources.index) == set(used)
+    no_url = pkg.sources[pkg.sources["url"].isna()]
+    for sid, note in no_url["note"].items():
+        assert note and "data/raw/documents/" in note, f"{sid}: neither an address nor a copy named in note"
+        copy = note.split("data/raw/documents/")[1].split()[0].rstrip(".;,)")
+        assert (paths.RAW / "documents" / copy).is_file(), f"{sid}: {copy} is not in data/raw/documents"
+
+
+def _caspian(pkg, resource):
+    df = pkg[resource]
+    ids = pkg.sources.index[pkg.sources["publisher"] == "Caspian Post"]
+    return df[df["source_id"].isin(ids)]
+
+
+def test_caspian_post_casualties(pkg):
+    rows = _caspian(pkg, "casualty_reports")
+    since_ceasefire = rows[rows["period_start"] == pd.Timestamp("2020-11-10")]
+    assert len(since_ceasefire) == 1
+    row = since_ceasefire.iloc[0]
+    assert row["total"] == 340
+    assert (row["civilian_total"], row["civilian_killed"], row["civilian_injured"]) == (161, 50, 111)
+    assert (row["military_total"], row["military_killed"], row["military_injured"]) == (179, 15, 164)
+    # the parts the article prints add up to its totals
+    assert row["civilian_total"] + row["military_total"] == row["total"]
+    assert row["civilian_killed"] + row["military_killed"] == 65
+    since_1991 = rows[rows["period_start"] == pd.Timestamp("1991-01-01")]
+    assert since_1991["total"].tolist() == [3419]
+
+
+def test_caspian_post_clearance(pkg):
+    rows = _caspian(pkg, "clearance_reports")
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert row["as_of_date"] == pd.Timestamp("2023-12-09") and row["as_of_date_precision"] == "day"
+    assert (row["ap_mines"], row["at_mines"], row["uxo"], row["hectares"]) == (30836, 18601, 61258, 114658)
+    assert row["operators"] == "all" and row["basis"] == "cumulative"
+
+
+def test_caspian_post_text_is_kept_in_the_project():
+    text = (paths.RAW / "documents" / "caspian_post_2023-12-14.txt").read_text(encoding="utf-8")
+    for figure in ("340 people", "161", "50 killed, 111 injured", "179 military (15 killed, 164 injured)",
+                   "30,836 anti-personnel mines", "18,601 anti-tank mines", "61,258 other", "114,658 hectares"):
+        assert figure in text
+
+
+def test_typed_columns(pkg):
+    df = pkg.casualty_reports
+    assert str(df["total"].dtype) == "Int64"
+    assert isinstance(df["basis"].dtype, pd.CategoricalDtype)
+    assert df["period_start"].dtype.kind == "M" and df["as_of_date"].dtype.kind == "M"
+    assert str(pkg.clearance_reports["hectares"].dtype) == "Float64"
+
+
+def test_printed_typo_is_kept_raw_and_corrected_in_the_frame(pkg):
+    """Minval printed 365 for 356 (65 killed + 291 injured); the raw row keeps 365."""
+    fix = pkg.corrections_applied.query("resource == 'casualty_reports' and field == 'total'")
+    assert fix[["printed_value", "corrected_value"]].values.tolist() == [["365", "356"]]
+    rec = fix["record_id"].iloc[0]
+    assert pkg.casualty_reports.loc[rec, "total"] == 356
+    with open(paths.RAW / "casualty_reports.csv", newline="", encoding="utf-8") as fh:
+        raw = {r["report_id"]: r for r in csv.DictReader(fh)}
+    assert raw[rec]["total"] == "365"
+
+
+def test_swapped_mine_counts_are_corrected(pkg):
+    swapped = pkg.clearance_reports[has_flag(pkg.clearance_reports, "swapped")]
+    assert len(swapped) >= 2
+    # after correction, anti-personnel mines outnumber anti-tank mines in every swapped row, as everywhere else
+    assert (swapped["ap_mines"] > swapped["at_mines"]).all()
+
+
+def test_every_corrected_row_is_flagged(pkg):
+    for _, fix in pkg.corrections_applied.iterrows():
+        flags = pkg[fix["resource"]].loc[fix["record_id"], "flags"] or ""
+        assert {"typo", "swapped"} & set(flags.split(";")), fix["correction_id"]
+
+
+def test_source_arithmetic_rows_really_do_not_add_up(pkg):
+    """The acknowledgement is only for rows whose printed parts do not add up (so it cannot hide a typo)."""
+    df = pkg.casualty_reports
+    acknowledged = df[has_flag(df, "source_arithmetic")]
+    assert len(acknowledged) >= 1
+    for rec, row in acknowledged.iterrows():
+        sums = [(row[a], row[b], row[t]) for a, b, t in (("killed", "injured", "total"),
+                ("civilian_killed", "civilian_injured", "civilian_total"), ("military_killed", "military_injured", "military_total"))]
+        assert any(pd.notna(t) and pd.notna(a) and pd.notna(b) and a + b != t for a, b, t in sums), rec
+
+
+def test_duplicates_point_at_an_earlier_statement_of_the_same_figures(pkg):
+    df = pkg.casualty_reports
+    dups = df[has_flag(df, "duplicate")]
+    assert dups["duplicate_of"].notna().all()
+    counts = ["total", "killed", "injured"]
+    same = 0
+    for rec, row in dups.iterrows():
+        first = df.loc[row["duplicate_of"]]
+        if all(pd.isna(row[c]) or pd.isna(first[c]) or row[c] == first[c] for c in counts):
+            same += 1
+    assert same >= 0.8 * len(dups)
+
+
+@pytest.mark.skipif(not SHARED_SOURCES.is_dir(), reason="the gathered sources (../shared) are not beside this clone")
+@pytest.mark.parametrize("resource", SOURCE_ROWS)
+def test_curation_kept_every_source_row_and_quote(resource):
+    """Against the gathered sources, where they are at hand: same rows, same order, same verbatim quotes."""
+    with open(SHARED_SOURCES / f"{resource}.csv", newline="", encoding="utf-8") as fh:
+        source = list(csv.DictReader(fh))
+    with open(paths.RAW / f"{resource}.csv", newline="", encoding="utf-8") as fh:
+        curated = list(csv.DictReader(fh))
+    assert len(source) == len(curated) == SOURCE_ROWS[resource]
+    assert [r["quote"] for r in source] == [r["quote"] for r in curated]

@@ -1,0 +1,55 @@
+"""The figure helper: journal sizes, every format, no volatile metadata, the same bytes twice."""
+
+import subprocess
+import sys
+
+import pytest
+
+from analysis import figures
+
+
+def _figure():
+    fig, ax = figures.new_figure("single")
+    ax.plot([2021, 2022, 2023], [197, 276, 341], **figures.category_style(0))
+    return fig
+
+
+def test_single_column_is_8_9_cm_wide():
+    fig, _ = figures.new_figure("single", height_cm=6)
+    w, h = fig.get_size_inches()
+    assert w * 2.54 == pytest.approx(8.9) and h * 2.54 == pytest.approx(6)
+
+
+def test_saves_every_format_without_dates_or_creator(tmp_path):
+    written = figures.save_figure(_figure(), "t", sources="test", out_dir=tmp_path)
+    assert [p.name for p in written] == ["t.svg", "t.pdf", "t.png"]
+    svg = (tmp_path / "t.svg").read_text()
+    pdf = (tmp_path / "t.pdf").read_bytes()
+    png = (tmp_path / "t.png").read_bytes()
+    assert "<dc:date>" not in svg and "Matplotlib" not in svg.split("<g ")[0].split("<metadata>")[-1]
+    assert b"/CreationDate" not in pdf and b"/Producer" not in pdf and b"/Creator" not in pdf
+    assert png.startswith(b"\x89PNG") and b"Software" not in png
+    assert not list(tmp_path.glob(".*.tmp")), "temporary files left behind"
+
+
+def test_the_same_figure_gives_the_same_bytes_in_two_processes(tmp_path):
+    code = (
+        "import sys; from analysis import figures; fig, ax = figures.new_figure('single');"
+        "ax.plot([1, 2, 3], [197, 276, 341], **figures.category_style(1));"
+        "figures.save_figure(fig, 'd', sources='test', out_dir=sys.argv[1])"
+    )
+    for sub in ("a", "b"):
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / sub)], check=True)
+    for fmt in figures.FORMATS:
+        assert (tmp_path / "a" / f"d.{fmt}").read_bytes() == (tmp_path / "b" / f"d.{fmt}").read_bytes(), fmt
+
+
+def test_bad_format_writes_nothing(tmp_path):
+    with pytest.raises(ValueError, match="figure formats must be a non-empty list"):
+        figures.save_figure(_figure(), "t", sources="test", formats=["png", "gif"], out_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_categories_differ_by_more_than_colour():
+    a, b = figures.category_style(0), figures.category_style(1)
+    assert a["marker"] != b["marker"] and a["linestyle"] != b["linestyle"]

@@ -1,0 +1,183 @@
+"""Bad input is caught at load time, every problem at once, each named by file, row, column and rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.data import DataValidationError, load_package, validate_package
+
+
+def problems_of(mini):
+    return [(p.file, p.row, p.column, p.rule) for p in validate_package(mini.root)]
+
+
+def test_the_mini_package_is_valid(mini):
+    assert validate_package(mini.root) == []
+    pkg = load_package(mini.root)
+    assert pkg.casualty_reports.loc["cr002", "civilian_total"] == 161
+
+
+def test_missing_column(mini):
+    mini.rewrite_columns("casualty_reports", drop="killed")
+    assert problems_of(mini) == [("casualty_reports.csv", None, "killed", "missing-column")]
+
+
+def test_unknown_column(mini):
+    mini.rewrite_columns("sources", add=("outlet_country", "AZ"))
+    assert problems_of(mini) == [("sources.csv", None, "outlet_country", "unknown-column")]
+
+
+def test_text_in_a_count(mini):
+    mini.set("casualty_reports", 1, military_killed="fifteen")
+    found = validate_package(mini.root)
+    assert [(p.file, p.row, p.line, p.record_id, p.column, p.rule) for p in found] == [
+        ("casualty_reports.csv", 2, 3, "cr002", "military_killed", "type")
+    ]
+    assert "'fifteen' is not a whole number" in str(found[0])
+
+
+def test_decimal_count_is_not_a_whole_number(mini):
+    mini.set("casualty_reports", 0, killed="65.5")
+    assert problems_of(mini) == [("casualty_reports.csv", 1, "killed", "type")]
+
+
+def test_negative_count(mini):
+    mini.set("clearance_reports", 0, at_mines="-3")
+    found = validate_package(mini.root)
+    assert [(p.file, p.row, p.column, p.rule) for p in found] == [("clearance_reports.csv", 1, "at_mines", "minimum")]
+    assert "below the minimum 0" in found[0].message
+
+
+def test_killed_plus_injured_not_total(mini):
+    mini.set("casualty_reports", 0, injured="276")
+    found = validate_package(mini.root)
+    assert [(p.file, p.row, p.column, p.rule) for p in found] == [("casualty_reports.csv", 1, "total", "killed-plus-injured")]
+    assert "killed 65 + injured 276 = 341, not the total 340" in found[0].message
+
+
+def test_source_arithmetic_flag_acknowledges_a_printed_slip(mini):
+    mini.set("casualty_reports", 0, injured="276", flags="source_arithmetic")
+    assert validate_package(mini.root) == []
+
+
+def test_part_above_total(mini):
+    mini.set("casualty_reports", 1, civilian_killed="170")
+    rules = problems_of(mini)
+    assert ("casualty_reports.csv", 2, "civilian_killed", "part-above-total") in rules
+    # and the group's own sum no longer holds either
+    assert ("casualty_reports.csv", 2, "civilian_total", "killed-plus-injured") in rules
+
+
+def test_start_after_as_of(mini):
+    mini.set("casualty_reports", 0, as_of_date="2023-12-01", period_start="2023-12-03")
+    assert problems_of(mini) == [("casualty_reports.csv", 1, "period_start", "period-order")]
+
+
+def test_date_after_publication(mini):
+    mini.set("casualty_reports", 0, as_of_date="2023-12-20")
+    found = validate_package(mini.root)
+    assert [(p.file, p.row, p.column, p.rule) for p in found] == [("casualty_reports.csv", 1, "as_of_date", "after-publication")]
+    assert "2023-12-06" in found[0].message
+
+
+def test_unknown_source_id(mini):
+    mini.set("clearance_reports", 0, source_id="caspian_post_20231215")
+    assert problems_of(mini) == [("clearance_reports.csv", 1, "source_id", "foreign-key")]
+
+
+def test_unknown_enum_value(mini):
+    mini.set("clearance_reports", 0, operators="halo_trust")
+    found = validate_package(mini.root)
+    assert [(p.file, p.row, p.column, p.rule) for p in found] == [("clearance_reports.csv", 1, "operators", "enum")]
+    assert "'halo_trust' is not one of the known values" in found[0].message
+
+
+def test_duplicate_source_id(mini):
+    mini.set("sources", 1, source_id="trend_20231206")
+    rules = problems_of(mini)
+    assert ("sources.csv", 2, "source_id", "unique") in rules
+
+
+def test_unparseable_date(mini):
+    mini.set("casualty_reports", 0, as_of_date="6 Dec 2023")
+    assert problems_of(mini) == [("casualty_reports.csv", 1, "as_of_date", "type")]
+
+
+def test_impossible_calendar_date(mini):
+    mini.set("casualty_reports", 0, period_start="2021-02-30")
+    assert problems_of(mini) == [("casualty_reports.csv", 1, "period_start", "type")]
+
+
+def test_empty_file(mini):
+    mini.path("corrections").write_text("")
+    assert problems_of(mini) == [("corrections.csv", None, None, "empty-file")]
+
+
+def test_row_with_too_many_cells(mini):
+    path = mini.path("sources")
+    lines = path.read_text().splitlines()
+    lines[2] += ",extra"
+    path.write_text("\n".join(lines) + "\n")
+    assert problems_of(mini) == [("sources.csv", 2, None, "row-length")]
+
+
+def test_unknown_flag(mini):
+    mini.set("casualty_reports", 0, flags="duplicate;doubtful")
+    found = validate_package(mini.root)
+    assert [(p.file, p.row, p.column, p.rule) for p in found] == [("casualty_reports.csv", 1, "flags", "pattern")]
+    assert "'doubtful'" in found[0].message
+
+
+def test_duplicate_of_must_name_an_earlier_record(mini):
+    mini.set("casualty_reports", 0, duplicate_of="cr002", flags="duplicate")
+    assert problems_of(mini) == [("casualty_reports.csv", 1, "duplicate_of", "duplicate-of")]
+
+
+def test_missing_required_quote(mini):
+    mini.set("clearance_reports", 0, quote="")
+    assert problems_of(mini) == [("clearance_reports.csv", 1, "quote", "required")]
+
+
+def test_every_problem_is_reported_not_only_the_first(mini):
+    mini.set("casualty_reports", 0, killed="-1", reporting_body="someone")
+    mini.set("clearance_reports", 0, hectares="114,658")
+    found = problems_of(mini)
+    assert ("casualty_reports.csv", 1, "killed", "minimum") in found
+    assert ("casualty_reports.csv", 1, "reporting_body", "enum") in found
+    assert ("clearance_reports.csv", 1, "hectares", "type") in found
+    with pytest.raises(DataValidationError) as err:
+        load_package(mini.root)
+    assert "clearance_reports.csv, row 1 (line 2, cl001), column 'hectares': [type]" in str(err.value)
+
+
+def test_correction_is_applied_and_raw_stays_verbatim(mini):
+    mini.set("casualty_reports", 0, total="365")  # a printed typo
+    assert problems_of(mini) == [("casualty_reports.csv", 1, "total", "killed-plus-injured")]
+    mini.rows["corrections"] = [dict(correction_id="fix001", resource="casualty_reports", record_id="cr001", field="total",
+                                     printed_value="365", corrected_value="340", reason="65 + 275 = 340")]
+    mini.write()
+    pkg = load_package(mini.root)
+    assert pkg.casualty_reports.loc["cr001", "total"] == 340
+    assert ",365," in mini.path("casualty_reports").read_text()
+    assert pkg.corrections_applied["correction_id"].tolist() == ["fix001"]
+
+
+def test_correction_must_match_the_printed_value(mini):
+    mini.rows["corrections"] = [dict(correction_id="fix001", resource="casualty_reports", record_id="cr001", field="total",
+                                     printed_value="365", corrected_value="340", reason="typo")]
+    mini.write()
+    assert problems_of(mini) == [("corrections.csv", 1, "printed_value", "correction")]
+
+
+def test_correction_of_an_unknown_record(mini):
+    mini.rows["corrections"] = [dict(correction_id="fix001", resource="clearance_reports", record_id="cl009", field="uxo",
+                                     printed_value="1", corrected_value="2", reason="typo")]
+    mini.write()
+    assert problems_of(mini) == [("corrections.csv", 1, "record_id", "correction")]
+
+
+def test_corrected_value_is_checked_like_a_raw_cell(mini):
+    mini.rows["corrections"] = [dict(correction_id="fix001", resource="clearance_reports", record_id="cl001", field="uxo",
+                                     printed_value="61258", corrected_value="-5", reason="typo")]
+    mini.write()
+    assert problems_of(mini) == [("corrections.csv", 1, "corrected_value", "correction")]
