@@ -35,6 +35,8 @@ def test_notebook_shape(path):
     assert not any(o.output_type == "error" for c in code for o in c.outputs)
     assert not any("sys.path" in c.source for c in code)
     assert "papermill" not in nb.metadata, "volatile papermill metadata left in the committed notebook"
+    outputs = json.dumps([c.outputs for c in code])
+    assert str(paths.ROOT) not in outputs and "PosixPath(" not in outputs, "an absolute path in the outputs breaks nbval elsewhere"
 
 
 def test_a_bad_parameter_stops_the_run_and_overwrites_nothing(tmp_path):
