@@ -602,3 +602,10 @@ def _load(raw_dir) -> tuple[DataPackage | None, list[Problem]]:
 def has_flag(frame: pd.DataFrame, flag: str) -> pd.Series:
     """Boolean Series: which rows carry ``flag`` among their semicolon-separated flags."""
     return frame["flags"].fillna("").str.split(";").apply(lambda tokens: flag in tokens).astype(bool)
+
+
+def enum_values(resource: str, field_name: str, raw_dir: Path | str | None = None) -> list[str]:
+    """The known values of an enum column, from the descriptor."""
+    res = resource_schema(load_descriptor(raw_dir), resource)
+    field_ = next(f for f in res["schema"]["fields"] if f["name"] == field_name)
+    return list(field_["constraints"]["enum"])

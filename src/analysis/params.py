@@ -3,6 +3,7 @@ message that names the parameter (and nothing is written)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .figures import FORMATS
@@ -58,3 +59,68 @@ def directory(name: str, value, default: Path, *, must_exist: bool = False) -> P
     if must_exist and not path.is_dir():
         raise ParameterError(f"parameter '{name}': folder {value!r} does not exist")
     return path
+
+
+def date_window(start, end) -> tuple:
+    """Check an analysis window of ISO dates; ``end`` may be '' (up to the last statement)."""
+    import pandas as pd
+
+    require_type("window_start", start, str)
+    require_type("window_end", end, str)
+    parsed = {}
+    for name, value in (("window_start", start), ("window_end", end)):
+        if name == "window_end" and value == "":
+            parsed[name] = None
+            continue
+        try:
+            parsed[name] = pd.Timestamp(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+        except ValueError:
+            parsed[name] = None
+        if parsed[name] is None:
+            raise ParameterError(f"parameter '{name}' must be a date YYYY-MM-DD, got {value!r}")
+    if parsed["window_start"] < pd.Timestamp("2020-11-10"):
+        raise ParameterError(f"parameter 'window_start' ({start}) is before the ceasefire of 2020-11-10")
+    if parsed["window_end"] is not None and parsed["window_end"] <= parsed["window_start"]:
+        raise ParameterError(f"parameter 'window_end' ({end}) is not after 'window_start' ({start})")
+    return parsed["window_start"], parsed["window_end"]
+
+
+def choice(name: str, value, options) -> str:
+    """A parameter that must be one of ``options``."""
+    require_type(name, value, str)
+    if value not in options:
+        raise ParameterError(f"parameter '{name}' must be one of {list(options)}, got {value!r}")
+    return value
+
+
+def body_priority(value, known) -> list[str]:
+    """A list of reporting bodies in order of trust, each known and listed once."""
+    require_type("body_priority", value, (list, tuple))
+    unknown = [b for b in value if b not in known]
+    if unknown:
+        raise ParameterError(f"parameter 'body_priority' has unknown bodies {unknown}; known: {sorted(known)}")
+    if len(set(value)) != len(value) or not value:
+        raise ParameterError("parameter 'body_priority' must list each body once, and at least one")
+    return list(value)
+
+
+def positive_number(name: str, value) -> float:
+    require_type(name, value, (int, float))
+    if not value > 0:
+        raise ParameterError(f"parameter '{name}' must be > 0, got {value!r}")
+    return float(value)
+
+
+def optional_date(name: str, value):
+    """A date parameter (YYYY-MM-DD) or '' for 'not set'; returns a Timestamp or None."""
+    import pandas as pd
+
+    require_type(name, value, str)
+    if value == "":
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        return pd.Timestamp(value)
+    except ValueError:
+        raise ParameterError(f"parameter '{name}' must be a date YYYY-MM-DD or '', got {value!r}") from None

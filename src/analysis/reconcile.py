@@ -1,0 +1,186 @@
+"""From many statements to one consistent cumulative series per measure.
+
+The rules, applied per measure in this order (each is tested on a small hand-made set):
+
+1. **Relays collapse.** A row flagged ``duplicate`` gives nothing new where the statement it relays
+   (``duplicate_of``) gives the same measure with the same value; a relay that adds a measure keeps it.
+2. **Bounds are constraints, not counts.** ``at_least``, ``at_most`` and ``approx`` figures are kept
+   aside and checked against the final series (``check_bounds``).
+3. **One figure per date.** Identical figures on the same date collapse to the one from the
+   highest-priority body; different figures on the same date are resolved by the body priority
+   (printed figures before derived ones, then the lower record id), and the others are listed.
+4. **The series never falls.** Of the remaining figures, the largest set that is non-decreasing in time
+   is kept (a weighted longest non-decreasing subsequence, ties going to higher-priority bodies). A
+   dropped figure is either *stale* (lower than an earlier kept figure: an old total repeated) or
+   *probably misdated* (it would force later, consistent figures to fall).
+
+Every observation ends up ``kept``, ``bound`` or ``dropped`` with its reason, so nothing disappears
+silently. The functions are generic: the casualty and clearance modules build the observations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: Columns of an observation table (one figure of one measure in one statement).
+OBSERVATION_COLUMNS = [
+    "record_id", "date", "measure", "value", "qualifier", "reporting_body", "derived", "duplicate_of", "note",
+]
+
+
+@dataclass
+class Reconciliation:
+    """Result of :func:`reconcile`.
+
+    ``kept``: the series' points (``date, measure, value, record_id, reporting_body, derived``), one per
+    measure and date. ``observations``: every observation with ``status`` (kept / bound / dropped) and
+    ``reason``. ``not_used``: statements that gave no observation at all, with the reason.
+    """
+
+    kept: pd.DataFrame
+    observations: pd.DataFrame
+    not_used: pd.DataFrame
+
+    def dropped(self) -> pd.DataFrame:
+        return self.observations[self.observations["status"] == "dropped"]
+
+    def bounds(self) -> pd.DataFrame:
+        return self.observations[self.observations["status"] == "bound"]
+
+
+def _priority_rank(bodies: pd.Series, priority: list[str]) -> pd.Series:
+    rank = {body: i for i, body in enumerate(priority)}
+    return bodies.astype("string").map(lambda b: rank.get(b, len(priority))).astype(int)
+
+
+def _collapse_relays(obs: pd.DataFrame) -> pd.Series:
+    """Reason for each observation that only repeats the statement it relays (else empty)."""
+    reason = pd.Series("", index=obs.index, dtype=object)
+    key = obs.set_index(["record_id", "measure"])["value"]
+    key = key[~key.index.duplicated()]
+    for i, row in obs[obs["duplicate_of"].notna()].iterrows():
+        original = key.get((row["duplicate_of"], row["measure"]))
+        if original is not None and original == row["value"]:
+            reason[i] = f"relay of {row['duplicate_of']} (same statement, same figure)"
+    return reason
+
+
+def longest_non_decreasing(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Boolean mask of the maximum-weight non-decreasing subsequence of ``values`` (in the given order).
+
+    O(n log n): a Fenwick tree over the ranks of the values holds, for each rank, the best total weight
+    of a subsequence ending at a value of that rank or lower.
+    """
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    ranks = np.searchsorted(np.unique(values), values) + 1  # 1-based
+    size = int(ranks.max())
+    tree_best = np.full(size + 1, -np.inf)
+    tree_arg = np.full(size + 1, -1, dtype=np.int64)
+    best = np.empty(n)
+    prev = np.full(n, -1, dtype=np.int64)
+    for i in range(n):
+        r = ranks[i]
+        q_best, q_arg = 0.0, -1
+        j = r
+        while j > 0:  # prefix maximum over ranks <= r
+            if tree_best[j] > q_best:
+                q_best, q_arg = tree_best[j], tree_arg[j]
+            j -= j & -j
+        best[i] = q_best + weights[i]
+        prev[i] = q_arg
+        j = r
+        while j <= size:
+            if best[i] > tree_best[j]:
+                tree_best[j], tree_arg[j] = best[i], i
+            j += j & -j
+    keep = np.zeros(n, dtype=bool)
+    i = int(np.argmax(best))
+    while i >= 0:
+        keep[i] = True
+        i = int(prev[i])
+    return keep
+
+
+def _describe(row) -> str:
+    return f"{int(row['value']) if float(row['value']).is_integer() else row['value']} ({row['record_id']}, {row['date']:%Y-%m-%d})"
+
+
+def reconcile(observations: pd.DataFrame, priority: list[str]) -> Reconciliation:
+    """Apply the four rules to ``observations`` (columns :data:`OBSERVATION_COLUMNS`)."""
+    missing = [c for c in OBSERVATION_COLUMNS if c not in observations]
+    if missing:
+        raise ValueError(f"observations lack columns {missing}")
+    obs = observations.reset_index(drop=True).copy()
+    obs["status"] = ""
+    obs["reason"] = ""
+    obs["rank"] = _priority_rank(obs["reporting_body"], priority)
+
+    relay = _collapse_relays(obs)
+    is_relay = relay != ""
+    obs.loc[is_relay, "status"] = "dropped"
+    obs.loc[is_relay, "reason"] = relay[is_relay]
+
+    bound = (obs["status"] == "") & (obs["qualifier"] != "exact")
+    obs.loc[bound, "status"] = "bound"
+    obs.loc[bound, "reason"] = "a bound or a rounded figure (" + obs.loc[bound, "qualifier"].astype(str) + "): used as a constraint, not as a count"
+
+    kept_parts = []
+    for measure, group in obs[obs["status"] == ""].groupby("measure", sort=True):
+        group = group.sort_values(["date", "rank", "derived", "record_id"], kind="stable")
+        # rule 3: one figure per date
+        first = group.groupby("date", sort=False).head(1)
+        for i, row in group.drop(first.index).iterrows():
+            winner = first[first["date"] == row["date"]].iloc[0]
+            if winner["value"] == row["value"]:
+                why = f"same figure as {winner['record_id']} ({winner['reporting_body']}) on the same date"
+            elif winner["rank"] < row["rank"]:
+                why = (f"conflicts with {_describe(winner)} on the same date; {winner['reporting_body']} ranks above "
+                       f"{row['reporting_body']} in the body priority")
+            elif row["derived"] and not winner["derived"]:
+                why = f"conflicts with the printed figure {_describe(winner)} on the same date (this one is a sum of parts)"
+            else:
+                why = f"conflicts with {_describe(winner)} on the same date (same body rank: the first record is kept)"
+            obs.loc[i, ["status", "reason"]] = ["dropped", why]
+        # rule 4: never falls
+        first = first.sort_values("date", kind="stable")
+        weights = 1.0 + (len(priority) + 1 - first["rank"].to_numpy()) / (10.0 * (len(priority) + 2))
+        keep = longest_non_decreasing(first["value"].to_numpy(dtype=float), weights)
+        kept = first[keep]
+        for i, row in first[~keep].iterrows():
+            earlier = kept[(kept["date"] < row["date"]) & (kept["value"] > row["value"])]
+            if len(earlier):
+                why = f"stale: lower than the earlier kept {_describe(earlier.iloc[-1])}"
+            else:
+                later = kept[(kept["date"] > row["date"]) & (kept["value"] < row["value"])]
+                why = (f"probably misdated or an over-count: later kept figures are lower, e.g. {_describe(later.iloc[0])}"
+                       if len(later) else "not part of the largest consistent set")
+            obs.loc[i, ["status", "reason"]] = ["dropped", why]
+        obs.loc[kept.index, ["status", "reason"]] = ["kept", "kept"]
+        kept_parts.append(kept)
+    kept = pd.concat(kept_parts) if kept_parts else obs.iloc[0:0]
+    kept = kept[["date", "measure", "value", "record_id", "reporting_body", "derived"]].sort_values(["measure", "date"])
+    obs = obs.drop(columns="rank").sort_values(["measure", "date", "record_id"], kind="stable").reset_index(drop=True)
+    return Reconciliation(kept.reset_index(drop=True), obs, pd.DataFrame(columns=["record_id", "reason"]))
+
+
+def check_bounds(bounds: pd.DataFrame, daily: pd.DataFrame, approx_tolerance: float = 0.05) -> pd.DataFrame:
+    """Is each bound consistent with the daily series? Adds ``estimate``, ``lower``, ``upper``, ``consistent``.
+
+    ``at_least v`` holds if the upper end of the interval is ≥ v; ``at_most v`` if the lower end is ≤ v;
+    ``approx v`` if the interval overlaps v ± max(5, 5 %). A bound outside the series' dates is ``NA``.
+    """
+    merged = bounds.merge(daily, on=["date", "measure"], how="left")
+    v = merged["value"].astype(float)
+    tol = np.maximum(5.0, approx_tolerance * v)
+    consistent = np.where(
+        merged["qualifier"] == "at_least", merged["upper"] >= v,
+        np.where(merged["qualifier"] == "at_most", merged["lower"] <= v,
+                 (merged["upper"] >= v - tol) & (merged["lower"] <= v + tol)),
+    )
+    merged["consistent"] = pd.array(np.where(merged["estimate"].isna(), None, consistent), dtype="boolean")
+    return merged
