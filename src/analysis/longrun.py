@@ -1,0 +1,485 @@
+"""The long-run context of Azerbaijan's mine casualties: annual figures since 1999 and the "since 1991"
+cumulative totals.
+
+All counts are **people** (casualties = people killed or injured by mines and explosive remnants of war,
+as each body counts them); years are calendar years. Nothing here averages, interpolates or picks
+silently between bodies or editions:
+
+- :func:`annual_casualties` keeps every one-calendar-year row of ``monitor_annual`` (ANAMA and AzCBL, the
+  Landmine Monitor's own headline, the Prosecutor General's Office, ...), each body and edition apart;
+- :func:`annual_wide` lays one metric out as a year x (body, edition) table, with a second value of the
+  same body, year and edition kept in a column of its own (``#2``);
+- :func:`body_differences` describes how far AzCBL's annual count is from ANAMA's (difference and ratio;
+  no test statistics);
+- :func:`since_1991_series` gathers the cumulative totals "since 1991" (or "since the early 1990s") from
+  the official statements (``casualty_reports``) and from the Monitor file (``monitor_annual``);
+- :func:`plot_annual` and :func:`plot_since_1991` draw them (a Figure is returned, never saved here:
+  save it with :func:`analysis.figures.save_figure`).
+
+The functions are pure: they take the typed frames of :func:`analysis.data.load_package` (or frames of the
+same columns) and return new frames or figures; the inputs are never modified.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from .data import has_flag
+from .figures import category_style, new_figure
+
+#: Readable labels of the reporting bodies; any other body keeps its code (e.g. ``us_state_department``).
+BODY_LABELS = {
+    "anama": "ANAMA",
+    "azcbl": "AzCBL",
+    "pgo": "official (PGO/government)",
+    "government_other": "official (PGO/government)",
+    "landmine_monitor": "Landmine Monitor",
+}
+#: Order of the labelled bodies in tables and legends (other bodies follow, alphabetically).
+BODY_ORDER = ("ANAMA", "AzCBL", "official (PGO/government)", "Landmine Monitor")
+#: Preference among editions where one value per body and year is needed (body_differences), and the
+#: order of the edition columns of annual_wide.
+EDITION_PREFERENCE = ("first_published", "unspecified", "revised")
+#: A cumulative count is a "since 1991" total when it starts on or before this day ("since 1991",
+#: "since the early 1990s", the PGO's "since 1992").
+SINCE_1991_LATEST_START = pd.Timestamp("1992-12-31")
+
+ANNUAL_COLUMNS = ["year", "metric", "reporting_body", "edition", "value", "qualifier", "row_id", "source_id", "flags", "body_label"]
+DIFFERENCE_COLUMNS = [
+    "year", "anama", "azcbl", "difference", "ratio", "anama_edition", "azcbl_edition", "anama_row_id",
+    "azcbl_row_id", "same_source", "anama_qualifier", "azcbl_qualifier", "alternatives",
+]
+SINCE_1991_COLUMNS = [
+    "date", "total", "qualifier", "reporting_body", "record", "resource", "flags", "duplicate", "period_start", "source_id",
+]
+
+
+# --------------------------------------------------------------------------------------------------
+# helpers
+
+
+def body_label(body) -> str:
+    """Readable label of a reporting body code: 'ANAMA', 'AzCBL', 'official (PGO/government)' for pgo and
+    government_other, 'Landmine Monitor' for landmine_monitor; any other body keeps its code."""
+    return BODY_LABELS.get(str(body), str(body))
+
+
+def _label_rank(label: str) -> tuple[int, str]:
+    return (BODY_ORDER.index(label), "") if label in BODY_ORDER else (len(BODY_ORDER), label)
+
+
+def _edition_rank(edition: str) -> int:
+    return EDITION_PREFERENCE.index(edition) if edition in EDITION_PREFERENCE else len(EDITION_PREFERENCE)
+
+
+def _ids(frame: pd.DataFrame, name: str) -> pd.Series:
+    """The record ids of ``frame``: the column ``name`` if there is one, else the index."""
+    ids = frame[name] if name in frame.columns else pd.Series(frame.index, index=frame.index)
+    return ids.astype("string")
+
+
+def _text(series: pd.Series) -> np.ndarray:
+    return series.astype("string").to_numpy()
+
+
+def _same_page(a, b) -> bool:
+    """Whether two rows (itertuples) were read in the same page; a missing source_id never matches."""
+    return not pd.isna(a.source_id) and not pd.isna(b.source_id) and str(a.source_id) == str(b.source_id)
+
+
+def _column_name(label: str, edition: str, k: int = 1) -> str:
+    base = f"{label} ({edition})"
+    return base if k == 1 else f"{base} #{k}"
+
+
+def _as_float(values) -> np.ndarray:
+    return pd.array(values, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+# --------------------------------------------------------------------------------------------------
+# tables
+
+
+def annual_casualties(
+    monitor_annual: pd.DataFrame,
+    country: str = "Azerbaijan",
+    start: int = 1999,
+    end: int = 2025,
+    metrics=("casualties_total", "killed", "injured"),
+) -> pd.DataFrame:
+    """Every one-calendar-year figure of ``country`` in ``monitor_annual``, long form, bodies and editions apart.
+
+    Input: the typed ``monitor_annual`` frame (``load_package().monitor_annual``, indexed by ``row_id``, or
+    with a ``row_id`` column). A row is kept when
+
+    - its ``country`` is ``country``;
+    - its period is exactly one calendar year: ``period_start`` is 1 January and ``period_end`` is
+      31 December of the same year (so "1999-2004-07", "2021-01_to_2021-06", "since 10 November 2020"
+      and the undated partial-year snapshot "2009 (partial)" are left out);
+    - that year lies in [``start``, ``end``] (the year is read from the period, not from the text column
+      ``year``);
+    - its ``metric`` is one of ``metrics``;
+    - ``value`` is not missing (rows giving only parts or text are left out).
+
+    Every such row is kept: two bodies, two editions, or two values of the same body (AzCBL's own site
+    and the Monitor's citation of it) are never averaged or chosen between. Relays and other flagged rows
+    are kept too; ``flags`` says which (filter with :func:`analysis.data.has_flag`).
+
+    Returns one row per kept statement, sorted by year, metric, reporting_body, edition and row_id:
+    ``year`` (int, calendar year), ``metric``, ``reporting_body`` (code), ``edition`` (first_published,
+    revised, unspecified), ``value`` (people, Float64), ``qualifier`` (exact, at_least, at_most, approx),
+    ``row_id``, ``source_id``, ``flags`` and ``body_label`` (see :func:`body_label`).
+    """
+    if int(start) > int(end):
+        raise ValueError(f"start ({start}) is after end ({end})")
+    df = monitor_annual
+    first = pd.to_datetime(df["period_start"])
+    last = pd.to_datetime(df["period_end"])
+    one_year = (
+        first.notna() & last.notna()
+        & (first.dt.month == 1) & (first.dt.day == 1)
+        & (last.dt.month == 12) & (last.dt.day == 31)
+        & (first.dt.year == last.dt.year)
+    ).fillna(False)
+    year = first.dt.year
+    keep = (
+        (df["country"].astype("string") == country).fillna(False)
+        & one_year
+        & year.between(int(start), int(end)).fillna(False)
+        & df["metric"].astype("string").isin(list(metrics)).fillna(False)
+        & df["value"].notna()
+    ).astype(bool)
+    sel = df[keep]
+    out = pd.DataFrame(
+        {
+            "year": year[keep].astype("int64").to_numpy(),
+            "metric": _text(sel["metric"]),
+            "reporting_body": _text(sel["reporting_body"]),
+            "edition": _text(sel["edition"]),
+            "value": pd.array(sel["value"], dtype="Float64"),
+            "qualifier": _text(sel["qualifier"]),
+            "row_id": _ids(sel, "row_id").to_numpy(),
+            "source_id": _text(sel["source_id"]),
+            "flags": _text(sel["flags"]),
+        }
+    )
+    for col in ("metric", "reporting_body", "edition", "qualifier", "row_id", "source_id", "flags"):
+        out[col] = out[col].astype("string")
+    out["body_label"] = out["reporting_body"].map(body_label, na_action="ignore").astype("string")
+    out = out.sort_values(["year", "metric", "reporting_body", "edition", "row_id"], kind="stable")
+    return out.reset_index(drop=True)[ANNUAL_COLUMNS]
+
+
+def annual_wide(annual: pd.DataFrame, metric: str = "casualties_total") -> pd.DataFrame:
+    """One row per year, one column per (body_label, edition): the ``metric`` values (people) of
+    :func:`annual_casualties`.
+
+    - Columns are named ``"<body_label> (<edition>)"``, e.g. ``"AzCBL (unspecified)"``, ordered ANAMA,
+      AzCBL, official (PGO/government), Landmine Monitor, then other bodies alphabetically; within a body
+      first_published, unspecified, revised.
+    - **Two different values of one body for the same year and edition** (AzCBL's own site said 33 for
+      2007, the Monitor cited AzCBL as 32) are both kept, as numbers: the value of the first-recorded row
+      (lowest ``row_id``) in the plain column, the next different value in a column with the suffix
+      ``" #2"`` (``"AzCBL (unspecified) #2"``), and so on. Text such as "32 / 33" is never written into a
+      number column. Rows repeating an identical value (a relay) fill one cell.
+    - The index (``year``, int) runs over every year from the first to the last year with a value, so a
+      year without any figure stays visible as a row of empty cells; no value is filled in.
+    - ``attrs["row_ids"]`` maps ``(year, column)`` to the row id(s) behind each cell (``;``-separated
+      where identical values were given by several rows), so every cell can be traced.
+    - Qualifiers are not shown here (all Azerbaijani annual rows are ``exact``); see ``annual``.
+    """
+    sel = annual[annual["metric"].astype("string") == metric].sort_values(["year", "row_id"], kind="stable")
+    cells: dict[tuple[int, str], float] = {}
+    ids: dict[tuple[int, str], list[str]] = {}
+    keys: dict[str, tuple] = {}
+    for (label, edition, year), grp in sel.groupby(["body_label", "edition", "year"], sort=False):
+        values: list[float] = []
+        rows: list[list[str]] = []
+        for value, rid in zip(grp["value"], grp["row_id"]):
+            value = float(value)
+            if value in values:
+                rows[values.index(value)].append(str(rid))
+            else:
+                values.append(value)
+                rows.append([str(rid)])
+        for k, (value, rid) in enumerate(zip(values, rows), start=1):
+            col = _column_name(str(label), str(edition), k)
+            cells[(int(year), col)] = value
+            ids[(int(year), col)] = rid
+            keys[col] = (_label_rank(str(label)), _edition_rank(str(edition)), str(edition), k)
+    columns = sorted(keys, key=keys.get)
+    if cells:
+        years = [y for y, _ in cells]
+        index = pd.RangeIndex(min(years), max(years) + 1, name="year")
+    else:
+        index = pd.RangeIndex(0, 0, name="year")
+    wide = pd.DataFrame(
+        {col: pd.array([cells.get((y, col)) for y in index], dtype="Float64") for col in columns},
+        index=pd.Index(index.to_numpy(dtype="int64"), name="year"),
+    )
+    wide.columns.name = f"{metric} (people)"
+    wide.attrs["row_ids"] = {key: ";".join(v) for key, v in ids.items()}
+    return wide
+
+
+def body_differences(annual: pd.DataFrame, metric: str = "casualties_total") -> pd.DataFrame:
+    """AzCBL's annual count against ANAMA's, for every year both give ``metric`` (people per calendar year).
+
+    Input: the long frame of :func:`annual_casualties`. This is descriptive only: no test, no interval.
+    The two bodies count differently by design (ANAMA: verified incidents in hazard areas, IMSMA; AzCBL:
+    hospitals, coordinators and media, without Nakhchivan), so the difference is not an error of either.
+
+    One value per body and year is needed, so for each body, separately, it is chosen by:
+
+    1. edition, always in the order **first_published, then unspecified, then revised** (the figure as
+       first given, never a later restatement when a first one exists);
+    2. among values of that edition, an ANAMA/AzCBL pair from the **same page** (``source_id``) if there
+       is one (the Monitor compares like with like on one page);
+    3. then the first-recorded rows (lowest ``row_id``).
+
+    Every value not chosen is listed in ``alternatives`` ("AzCBL 16 (ma059, unspecified)"), never dropped
+    silently.
+
+    Returns one row per year, sorted: ``year``, ``anama``, ``azcbl`` (people, Float64), ``difference``
+    (AzCBL - ANAMA, people), ``ratio`` (AzCBL / ANAMA, dimensionless; missing where ANAMA is 0),
+    ``anama_edition``, ``azcbl_edition``, ``anama_row_id``, ``azcbl_row_id``, ``same_source`` (bool: both
+    read in the same page), ``anama_qualifier``, ``azcbl_qualifier`` (a non-exact qualifier makes the
+    difference a bound, not a count) and ``alternatives`` (text; missing when there were none).
+    """
+    sel = annual[annual["metric"].astype("string") == metric]
+    sel = sel[sel["value"].notna()]
+    by_body = {b: sel[sel["reporting_body"].astype("string") == b] for b in ("anama", "azcbl")}
+    years = sorted(set(by_body["anama"]["year"].astype(int)) & set(by_body["azcbl"]["year"].astype(int)))
+    rows = []
+    for year in years:
+        cand = {}
+        for body, frame in by_body.items():
+            rows_y = frame[frame["year"].astype(int) == year]
+            rank = rows_y["edition"].astype("string").map(_edition_rank)
+            cand[body] = rows_y[rank == rank.min()].sort_values("row_id", kind="stable")
+        # same page first (False sorts before True), then the lowest row ids
+        a, z = min(
+            ((a, z) for a in cand["anama"].itertuples() for z in cand["azcbl"].itertuples()),
+            key=lambda pair: (not _same_page(pair[0], pair[1]), str(pair[0].row_id), str(pair[1].row_id)),
+        )
+        a_id, z_id = str(a.row_id), str(z.row_id)
+        chosen = {a_id, z_id}
+        others = sel[(sel["year"].astype(int) == year) & sel["reporting_body"].astype("string").isin(["anama", "azcbl"])]
+        others = others[~others["row_id"].astype(str).isin(chosen)].sort_values("row_id", kind="stable")
+        alternatives = "; ".join(
+            f"{body_label(r.reporting_body)} {float(r.value):g} ({r.row_id}, {r.edition})" for r in others.itertuples()
+        )
+        anama, azcbl = float(a.value), float(z.value)
+        rows.append(
+            {
+                "year": year,
+                "anama": anama,
+                "azcbl": azcbl,
+                "difference": azcbl - anama,
+                "ratio": azcbl / anama if anama != 0 else None,
+                "anama_edition": str(a.edition),
+                "azcbl_edition": str(z.edition),
+                "anama_row_id": str(a_id),
+                "azcbl_row_id": str(z_id),
+                "same_source": _same_page(a, z),
+                "anama_qualifier": str(a.qualifier),
+                "azcbl_qualifier": str(z.qualifier),
+                "alternatives": alternatives or None,
+            }
+        )
+    out = pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
+    out["year"] = out["year"].astype("int64")
+    for col in ("anama", "azcbl", "difference", "ratio"):
+        out[col] = pd.array(out[col], dtype="Float64")
+    out["same_source"] = out["same_source"].astype(bool)
+    for col in ("anama_edition", "azcbl_edition", "anama_row_id", "azcbl_row_id", "anama_qualifier", "azcbl_qualifier", "alternatives"):
+        out[col] = out[col].astype("string")
+    return out
+
+
+def since_1991_series(
+    casualty_reports: pd.DataFrame, monitor_annual: pd.DataFrame, country: str = "Azerbaijan"
+) -> pd.DataFrame:
+    """The cumulative casualty totals "since 1991" (or "since the early 1990s") as one series over time.
+
+    Values are people killed or injured since the early 1990s, as each statement printed them. Rows come from
+
+    - ``casualty_reports`` (indexed by ``report_id``): ``basis == "cumulative"``, ``period_start`` on or
+      before 1992-12-31, ``scope == "official"`` (all victims; the civilians-only scope
+      ``official_civilians`` is a different count and is left out) and a ``total``. ``date`` is the
+      as-of date (the earliest day it can mean, where only a month or a year was given);
+    - ``monitor_annual`` (indexed by ``row_id``): rows of ``country`` with
+      ``metric == "cumulative_casualties_total"`` and a value, whose ``period_start`` is on or before
+      1992-12-31 **or unknown**. A count known to start later (AzCBL's 451 "from 1999", ma027) is another
+      series and is left out; the Landmine Impact Survey's "pre-2003" total (start unknown, ma146) is
+      kept. ``date`` is ``period_end``.
+
+    Every such row is kept, relays included (``duplicate`` marks them: count each statement once), and
+    flagged rows too (``flags``: misworded, implausible, date_doubtful, ...). **Undated rows are kept, with
+    ``date`` NaT**, and sorted last.
+
+    Returns, sorted by date then record: ``date`` (datetime), ``total`` (people, Float64), ``qualifier``
+    (exact, at_least, at_most, approx: "over 3,400" is a lower bound, ``at_least``), ``reporting_body``,
+    ``record`` (report_id or row_id), ``resource`` (casualty_reports or monitor_annual), ``flags``,
+    ``duplicate`` (bool), ``period_start`` (first day counted) and ``source_id``.
+    """
+    cr = casualty_reports
+    keep_cr = (
+        (cr["basis"].astype("string") == "cumulative").fillna(False)
+        & (pd.to_datetime(cr["period_start"]) <= SINCE_1991_LATEST_START).fillna(False)
+        & (cr["scope"].astype("string") == "official").fillna(False)
+        & cr["total"].notna()
+    ).astype(bool)
+    a = cr[keep_cr]
+    part_cr = pd.DataFrame(
+        {
+            "date": pd.to_datetime(a["as_of_date"]).astype("datetime64[ns]").to_numpy(),
+            "total": pd.array(a["total"], dtype="Float64"),
+            "qualifier": _text(a["qualifier"]),
+            "reporting_body": _text(a["reporting_body"]),
+            "record": _ids(a, "report_id").to_numpy(),
+            "resource": "casualty_reports",
+            "flags": _text(a["flags"]),
+            "duplicate": has_flag(a, "duplicate").to_numpy(dtype=bool),
+            "period_start": pd.to_datetime(a["period_start"]).astype("datetime64[ns]").to_numpy(),
+            "source_id": _text(a["source_id"]),
+        }
+    )
+    ma = monitor_annual
+    start = pd.to_datetime(ma["period_start"])
+    keep_ma = (
+        (ma["country"].astype("string") == country).fillna(False)
+        & (ma["metric"].astype("string") == "cumulative_casualties_total").fillna(False)
+        & ma["value"].notna()
+        & ((start <= SINCE_1991_LATEST_START) | start.isna()).fillna(False)
+    ).astype(bool)
+    b = ma[keep_ma]
+    part_ma = pd.DataFrame(
+        {
+            "date": pd.to_datetime(b["period_end"]).astype("datetime64[ns]").to_numpy(),
+            "total": pd.array(b["value"], dtype="Float64"),
+            "qualifier": _text(b["qualifier"]),
+            "reporting_body": _text(b["reporting_body"]),
+            "record": _ids(b, "row_id").to_numpy(),
+            "resource": "monitor_annual",
+            "flags": _text(b["flags"]),
+            "duplicate": has_flag(b, "duplicate").to_numpy(dtype=bool),
+            "period_start": pd.to_datetime(b["period_start"]).astype("datetime64[ns]").to_numpy(),
+            "source_id": _text(b["source_id"]),
+        }
+    )
+    out = pd.concat([part_cr, part_ma], ignore_index=True)
+    for col in ("qualifier", "reporting_body", "record", "resource", "flags", "source_id"):
+        out[col] = out[col].astype("string")
+    out["total"] = out["total"].astype("Float64")
+    out["duplicate"] = out["duplicate"].astype(bool)
+    out = out.sort_values(["date", "record"], na_position="last", kind="stable").reset_index(drop=True)
+    return out[SINCE_1991_COLUMNS]
+
+
+# --------------------------------------------------------------------------------------------------
+# figures
+
+
+def _edition_text(edition: str) -> str:
+    return {"first_published": "first published", "revised": "revised"}.get(edition, "")
+
+
+def plot_annual(annual: pd.DataFrame, metric: str = "casualties_total", width: str = "single") -> Figure:
+    """Annual ``metric`` (people per calendar year) by year, one series per body and edition.
+
+    Input: the long frame of :func:`annual_casualties`; the series are the columns of
+    :func:`annual_wide`.
+
+    - Each (body_label, edition) is its own series, with its own colour, marker **and** line style
+      (:func:`analysis.figures.category_style`); first-published and revised figures are never joined.
+      Revised figures are drawn with hollow markers and a dashed line.
+    - Lines join consecutive years only: a year without a figure is a gap in the line (NaN-separated),
+      never bridged; a lone year shows as a marker.
+    - A second value of the same body, year and edition (the ``#2`` columns of :func:`annual_wide`) is
+      drawn with the same marker but no line, labelled "other value, same year".
+    - The y axis starts at 0. Returns the Figure (not saved).
+    """
+    wide = annual_wide(annual, metric)
+    n_entries = sum(1 for c in wide.columns if " #" not in c) + len({c.split(" #")[0] for c in wide.columns if " #" in c})
+    fig, ax = new_figure(width, height_cm=5.5 + 0.35 * n_entries, layout="constrained")
+    x = wide.index.to_numpy()
+    styles: dict[str, dict] = {}
+    extra_labelled: set[str] = set()
+    for col in wide.columns:
+        base, _, k = col.partition(" #")
+        label, _, edition = base.rpartition(" (")
+        edition = edition.rstrip(")")
+        if not k:
+            style = category_style(len(styles))
+            styles[base] = style
+            revised = edition == "revised"
+            text = label + (f", {_edition_text(edition)}" if _edition_text(edition) else "")
+            ax.plot(
+                x, _as_float(wide[col]),
+                color=style["color"], marker=style["marker"],
+                linestyle="--" if revised else style["linestyle"],
+                markerfacecolor="none" if revised else style["color"],
+                label=text,
+            )
+        else:
+            style = styles[base]
+            revised = edition == "revised"
+            text = f"{label}: other value, same year" + (f" ({_edition_text(edition)})" if _edition_text(edition) else "")
+            ax.plot(
+                x, _as_float(wide[col]),
+                color=style["color"], marker=style["marker"], linestyle="none",
+                markerfacecolor="none" if revised else style["color"],
+                label=text if base not in extra_labelled else "_nolegend_",
+            )
+            extra_labelled.add(base)
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("calendar year")
+    ax.set_ylabel(f"{metric.replace('_', ' ')} (people)")
+    if len(wide.columns):
+        fig.legend(loc="outside lower center", ncol=1)
+    return fig
+
+
+def plot_since_1991(series: pd.DataFrame, width: str = "single") -> Figure:
+    """Cumulative casualties since the early 1990s (people) by the date each total refers to.
+
+    Input: the frame of :func:`since_1991_series`.
+
+    - Lower bounds (``qualifier == "at_least"``, "over 3,400") are upward triangles; every other
+      qualifier (exact, approx, at_most) is a circle.
+    - Official statements (``casualty_reports``, dated by their as-of date) are filled markers; totals of
+      the Monitor file (``monitor_annual``, dated by the end of their period) are hollow markers of another
+      colour, so the two sources differ by fill as well as hue.
+    - **Undated rows (date NaT) are left out**, and so are relays (``duplicate``), which repeat a
+      statement already drawn. Markers only: totals of different bodies are not joined by lines.
+    - The y axis starts at 0. Returns the Figure (not saved).
+    """
+    fig, ax = new_figure(width, height_cm=7.0, layout="constrained")
+    dated = series[series["date"].notna() & ~series["duplicate"].astype(bool)]
+    groups = {"casualty_reports": "official statements (as-of date)", "monitor_annual": "Monitor and annual reports (period end)"}
+    for i, (resource, name) in enumerate(groups.items()):
+        style = category_style(i)
+        hollow = resource == "monitor_annual"
+        part = dated[dated["resource"] == resource]
+        lower = (part["qualifier"] == "at_least").fillna(False).astype(bool)
+        for mask, marker, what in ((~lower, "o", "exact or approximate"), (lower, "^", "lower bound")):
+            sel = part[mask]
+            if sel.empty:
+                continue
+            ax.plot(
+                sel["date"], _as_float(sel["total"]),
+                linestyle="none", marker=marker, color=style["color"],
+                markerfacecolor="none" if hollow else style["color"],
+                label=f"{name}, {what} ({len(sel)})",
+            )
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("date the total refers to")
+    ax.set_ylabel("cumulative since 1991 (people)")
+    if len(dated):
+        fig.legend(loc="outside lower center", ncol=1)
+    return fig
