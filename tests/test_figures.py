@@ -53,3 +53,8 @@ def test_bad_format_writes_nothing(tmp_path):
 def test_categories_differ_by_more_than_colour():
     a, b = figures.category_style(0), figures.category_style(1)
     assert a["marker"] != b["marker"] and a["linestyle"] != b["linestyle"]
+
+
+def test_many_categories_stay_distinguishable():
+    pairs = {(figures.category_style(i)["color"], figures.category_style(i)["marker"]) for i in range(20)}
+    assert len(pairs) == 20

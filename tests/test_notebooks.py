@@ -6,6 +6,7 @@ import hashlib
 import json
 
 import nbformat
+import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
@@ -25,9 +26,13 @@ def test_notebook_shape(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    names = []
     for line in tagged[0].source.splitlines():
         if line.strip():
             assert "#" in line and ":" in line.split("=")[0], f"typed default with a comment: {line!r}"
+            names.append(line.split(":")[0].strip())
+    # papermill must understand every line (it cannot parse a comment containing '=')
+    assert list(papermill.inspect_notebook(str(path))) == names
     assert code[-1].outputs, "committed with outputs (the last cell prints the versions)"
     for cell in code:
         if "save_figure(" in cell.source:
@@ -60,3 +65,39 @@ def test_another_window_changes_the_outputs(tmp_path):
     assert "<th>2023</th>" in html and "<th>2024</th>" in html and "<th>2022</th>" not in html
     assert [p.name for p in (tmp_path / "fig").iterdir()] == ["00_statement_timeline.svg"]
     assert "papermill" not in nb.metadata and json.dumps(nb).count('"execution"') == 0
+
+
+def test_casualty_notebook_follows_its_window(tmp_path):
+    """papermill -p window_start: the trend, the daily and the monthly tables start there."""
+    before = _digest(paths.PROCESSED)
+    out = tmp_path / "01.ipynb"
+    notebooks.run(paths.NOTEBOOKS / "01_casualty_trends.ipynb", out,
+                  {"window_start": "2023-01-01", "output_dir": str(tmp_path / "fig"), "processed_dir": str(tmp_path / "tab"),
+                   "figure_formats": ["png"]})
+    import pandas as pd
+
+    daily = pd.read_csv(tmp_path / "tab" / "casualties_cumulative_daily.csv")
+    monthly = pd.read_csv(tmp_path / "tab" / "casualties_monthly.csv")
+    assert daily["date"].min() == "2023-01-01" and monthly["month"].min() == "2023-01"
+    committed = pd.read_csv(paths.PROCESSED / "casualties_monthly.csv")
+    assert committed["month"].min() == "2020-11"
+    assert _digest(paths.PROCESSED) == before, "a run with another window must not touch the committed tables"
+    assert sorted(p.name for p in (tmp_path / "fig").iterdir()) == [
+        "01_cumulative_total.png", "01_long_run_annual.png", "01_monthly_total.png", "01_since_1991.png"]
+    text = json.dumps(nbformat.read(out, as_version=4).cells)
+    assert "From 01 Jan 2023" in text
+
+
+@pytest.mark.parametrize("notebook, parameters, message", [
+    ("01_casualty_trends.ipynb", {"measure": "deaths"}, "parameter 'measure' must be one of"),
+    ("01_casualty_trends.ipynb", {"window_start": "2024-01-01", "window_end": "2023-01-01"},
+     "parameter 'window_end' (2023-01-01) is not after 'window_start' (2024-01-01)"),
+    ("02_civilian_military.ipynb", {"case_fatality_date": "9 Dec 2023"},
+     "parameter 'case_fatality_date' must be a date YYYY-MM-DD or '', got '9 Dec 2023'"),
+])
+def test_bad_parameters_of_the_casualty_notebooks(tmp_path, notebook, parameters, message):
+    before = _digest(paths.PROCESSED), _digest(paths.FIGURES)
+    with pytest.raises(PapermillExecutionError) as err:
+        notebooks.run(paths.NOTEBOOKS / notebook, tmp_path / "out.ipynb", parameters)
+    assert err.value.ename == "ParameterError" and message in err.value.evalue
+    assert (_digest(paths.PROCESSED), _digest(paths.FIGURES)) == before

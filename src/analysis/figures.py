@@ -45,8 +45,11 @@ def use_style() -> None:
 
 
 def category_style(i: int) -> dict:
-    """Colour, marker and line style of the i-th category: hue never alone."""
-    return {"color": PALETTE[i % len(PALETTE)], "marker": MARKERS[i % len(MARKERS)], "linestyle": LINESTYLES[i % len(LINESTYLES)]}
+    """Colour, marker and line style of the i-th category: hue never alone, and no two of the first
+    64 categories share both colour and marker."""
+    shift = i // len(PALETTE)
+    return {"color": PALETTE[i % len(PALETTE)], "marker": MARKERS[(i + shift) % len(MARKERS)],
+            "linestyle": LINESTYLES[(i + shift) % len(LINESTYLES)]}
 
 
 def new_figure(width: str = "single", height_cm: float | None = None, **subplots) -> tuple[Figure, object]:
@@ -60,10 +63,37 @@ def new_figure(width: str = "single", height_cm: float | None = None, **subplots
 
 
 def add_source_line(fig: Figure, sources: str) -> None:
-    """Write 'Source: ...; analysis: <project>' under the plot, at 7 pt, wrapped to the figure's width."""
-    width_cm = fig.get_size_inches()[0] * 2.54
-    text = textwrap.fill(f"Source: {sources}; analysis: {PROJECT}", width=int(width_cm * 6.8))
-    fig.text(0.01, 0.005, text, fontsize=7, color="#444444", ha="left", va="bottom")
+    """Write 'Source: ...; analysis: <project>' under everything else, at 7 pt, wrapped to the figure's
+    width. If the plot reaches down to where the line goes, the figure grows in height (never in width)
+    and its contents move up, so the line never overlaps a label or a legend."""
+    width_in, height_in = fig.get_size_inches()
+    text = textwrap.fill(f"Source: {sources}; analysis: {PROJECT}", width=int(width_in * 2.54 * 6.8))
+    pad_in = 0.04
+    line = fig.text(0.01, pad_in / height_in, text, fontsize=7, color="#444444", ha="left", va="bottom")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    dpi = fig.dpi
+    top_of_line = line.get_window_extent(renderer).y1 / dpi + pad_in
+    others = [a.get_tightbbox(renderer) for a in fig.axes] + [lg.get_window_extent(renderer) for lg in fig.legends]
+    others += [t.get_window_extent(renderer) for t in fig.texts if t is not line]
+    lowest = min((b.y0 / dpi for b in others if b is not None), default=top_of_line)
+    shift = top_of_line - lowest
+    if shift <= 0:
+        return
+    new_height = height_in + shift
+    for ax in fig.axes:
+        pos = ax.get_position()
+        ax.set_position([pos.x0, (pos.y0 * height_in + shift) / new_height, pos.width, pos.height * height_in / new_height])
+    for t in fig.texts:
+        if t is not line:
+            x, y = t.get_position()
+            t.set_position((x, (y * height_in + shift) / new_height))
+    for lg in fig.legends:
+        anchor = lg.get_bbox_to_anchor().transformed(fig.transFigure.inverted())
+        lg.set_bbox_to_anchor((anchor.x0, (anchor.y0 * height_in + shift) / new_height, anchor.width,
+                               anchor.height * height_in / new_height), transform=fig.transFigure)
+    fig.set_size_inches(width_in, new_height)
+    line.set_position((0.01, pad_in / new_height))
 
 
 @contextmanager
