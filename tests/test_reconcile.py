@@ -127,3 +127,10 @@ def test_check_bounds():
     # at most 300 < 302: inconsistent; at least 320 > 309: inconsistent; about 310 (±15.5) overlaps; about 340 does not
     assert checked["consistent"].tolist()[:4] == [False, False, True, False]
     assert checked["consistent"].isna().tolist()[4]  # outside the series' dates
+
+
+def test_a_precise_figure_with_some_or_about_is_not_a_rounded_one():
+    r = reconcile(obs(("cl001", "2023-11-28", "ap_mines", 30753), ("cl002", "2023-12-09", "ap_mines", 30836, "approx"),
+                      ("cl003", "2024-01-16", "ap_mines", 31000, "approx")), PRIORITY)
+    assert status(r, "cl002", "ap_mines")[0] == "kept"
+    assert status(r, "cl003", "ap_mines")[0] == "bound"

@@ -4,8 +4,9 @@ The rules, applied per measure in this order (each is tested on a small hand-mad
 
 1. **Relays collapse.** A row flagged ``duplicate`` gives nothing new where the statement it relays
    (``duplicate_of``) gives the same measure with the same value; a relay that adds a measure keeps it.
-2. **Bounds are constraints, not counts.** ``at_least``, ``at_most`` and ``approx`` figures are kept
-   aside and checked against the final series (``check_bounds``).
+2. **Bounds are constraints, not counts.** ``at_least``, ``at_most`` and rounded ``approx`` figures
+   are kept aside and checked against the final series (``check_bounds``). An ``approx`` figure printed
+   to the unit ("some 30,836 mines") is not a rounded figure, whatever the adverb, and counts as exact.
 3. **One figure per date.** Identical figures on the same date collapse to the one from the
    highest-priority body; different figures on the same date are resolved by the body priority
    (printed figures before derived ones, then the lower record id), and the others are listed.
@@ -49,6 +50,12 @@ class Reconciliation:
 
     def bounds(self) -> pd.DataFrame:
         return self.observations[self.observations["status"] == "bound"]
+
+
+def is_round(values: pd.Series) -> pd.Series:
+    """A rounded figure: a multiple of 100 from 1,000 up, of 10 below (e.g. 300, 23,000; not 302, 30,836)."""
+    v = values.astype(float)
+    return ((v >= 1000) & (v % 100 == 0)) | ((v < 1000) & (v % 10 == 0))
 
 
 def _priority_rank(bodies: pd.Series, priority: list[str]) -> pd.Series:
@@ -125,7 +132,7 @@ def reconcile(observations: pd.DataFrame, priority: list[str]) -> Reconciliation
     obs.loc[is_relay, "status"] = "dropped"
     obs.loc[is_relay, "reason"] = relay[is_relay]
 
-    bound = (obs["status"] == "") & (obs["qualifier"] != "exact")
+    bound = (obs["status"] == "") & (obs["qualifier"] != "exact") & ~((obs["qualifier"] == "approx") & ~is_round(obs["value"]))
     obs.loc[bound, "status"] = "bound"
     obs.loc[bound, "reason"] = "a bound or a rounded figure (" + obs.loc[bound, "qualifier"].astype(str) + "): used as a constraint, not as a count"
 

@@ -1,0 +1,83 @@
+"""The clearance series: the Caspian Post figures, scopes kept apart, the daily intervals, the rate trend."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import clearance
+from analysis.data import load_package
+
+
+@pytest.fixture(scope="module")
+def series():
+    return clearance.analyse(load_package().clearance_reports)
+
+
+@pytest.mark.parametrize("measure, value", [("ap_mines", 30836), ("at_mines", 18601), ("uxo", 61258), ("hectares", 114658)])
+def test_all_operators_on_9_december_2023(series, measure, value):
+    row = clearance.value_on(series.daily, "2023-12-09", "all", measure)
+    assert (row["estimate"], row["lower"], row["upper"]) == (value, value, value)
+
+
+def test_every_kept_statement_lies_inside_the_daily_interval(series):
+    for scope, rec in series.reconciliations.items():
+        d = series.daily[series.daily["scope"] == scope].set_index(["date", "measure"])
+        for row in rec.kept.itertuples():
+            band = d.loc[(row.date, row.measure)]
+            assert band["lower"] <= row.value <= band["upper"], (scope, row)
+
+
+def test_scopes_are_kept_apart(series):
+    kept = {scope: set(rec.kept["record_id"]) for scope, rec in series.reconciliations.items()}
+    reports = load_package().clearance_reports
+    for scope, ids in kept.items():
+        assert (reports.loc[list(ids), "operators"] == scope).all()
+    # ANAMA's own teams had cleared 9,568.1 ha by 30 Apr 2022 (cl028); all operators about 23,000 (cl027) by then
+    assert clearance.value_on(series.daily, "2022-04-30", "anama", "hectares")["estimate"] == 9568.1
+
+
+def test_statements_not_used_say_why(series):
+    nu = series.reconciliations["all"].not_used.set_index("record_id")["reason"]
+    assert nu["cl065"].startswith("Mine Action Review counts land released")
+    assert nu["cl153"] == "covers gazakh only: not added to the national series"
+    assert nu["cl050"] == "an annual figure: used in the monthly rates and cross-checks"
+
+
+def test_bounds_are_checked(series):
+    b = series.bounds[(series.bounds["scope"] == "all") & (series.bounds["measure"] == "hectares")].set_index("record_id")
+    # "more than 95,000 ha" by 4 Sep 2023 (cl081), between 81,386 (21 Jun) and 106,938 (4 Nov)
+    assert b.loc["cl081", "qualifier"] == "at_least" and bool(b.loc["cl081", "consistent"])
+
+
+def test_daily_split_by_hand():
+    kept = pd.DataFrame({"date": [clearance.CEASEFIRE + pd.Timedelta(days=70)], "measure": ["hectares"], "value": [700.0]})
+    d = clearance.daily_cumulative(kept, "hectares", cv=0.5).set_index("date")
+    mid = d.loc[clearance.CEASEFIRE + pd.Timedelta(days=35)]
+    # 10 weeks, CV 0.5: concentration 10 / 0.25 - 1 = 39; Beta(19.5, 19.5) is symmetric: median 1/2
+    assert mid["estimate"] == 350.0
+    from scipy import stats
+    assert mid["lower"] == pytest.approx(round(700 * stats.beta(19.5, 19.5).ppf(0.05), 1))
+    assert d["estimate"].is_monotonic_increasing
+
+
+def test_rate_trend_recovers_a_known_growth():
+    rng = np.random.default_rng(7)
+    months = pd.period_range("2021-01", "2025-12", freq="M")
+    years = ((months.to_timestamp() + pd.Timedelta(days=14)) - clearance.CEASEFIRE).days.to_numpy() / 365.25
+    mean = 2000 * 1.25 ** years
+    values = rng.gamma(shape=10, scale=mean / 10)
+    trend = clearance.fit_rate_trend(pd.DataFrame({"month": months.astype(str), "value": values}))
+    g, lo, hi = trend.growth_per_year
+    assert lo < 1.25 < hi and g == pytest.approx(1.25, rel=0.1)
+    expected = trend.expected(months[:2])
+    assert (expected["lower"] < expected["expected"]).all() and (expected["expected"] < expected["upper"]).all()
+
+
+def test_last_twelve_months_by_hand(series):
+    last = clearance.last_twelve_months(series.daily)
+    d = series.daily[(series.daily["scope"] == "all") & (series.daily["measure"] == "hectares")].set_index("date")
+    assert last["end"] == d.index.max()
+    assert last["rate"] == pytest.approx(d.loc[last["end"], "estimate"] - d.loc[last["start"], "estimate"])
+    assert last["lower"] <= last["rate"] <= last["upper"]
