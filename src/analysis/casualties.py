@@ -36,7 +36,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from .data import has_flag
-from .reconcile import OBSERVATION_COLUMNS, Reconciliation, reconcile
+from .reconcile import OBSERVATION_COLUMNS, Reconciliation, reconcile, segments
 
 CEASEFIRE = pd.Timestamp("2020-11-10")
 MEASURES = [
@@ -338,18 +338,12 @@ def daily_cumulative(kept: pd.DataFrame, measure: str, trend: Trend | None = Non
     by the fitted intensity (uniformly without a trend); the count reached follows Beta-Binomial(n, p, ρ).
     The estimate is its median (a whole number of people), the interval its 5th and 95th percentiles.
     """
-    points = kept[kept["measure"] == measure].sort_values("date")
-    if points.empty:
+    seg = segments(kept, measure, CEASEFIRE)
+    if seg is None:
         return pd.DataFrame(columns=["date", "measure", "estimate", "lower", "upper"])
-    knots_t = np.array([0] + [(d - CEASEFIRE).days for d in points["date"]])
-    knots_v = np.array([0.0] + points["value"].astype(float).tolist())
-    days = np.arange(0, knots_t[-1] + 1)
-    dates = CEASEFIRE + pd.to_timedelta(days, unit="D")
+    days, dates, t0, t1, v0, v1 = seg.days, seg.dates, seg.t0, seg.t1, seg.v0, seg.v1
     rate = trend.rate_per_day(dates) if trend is not None else np.ones(days.size)
     cum_rate = np.concatenate([[0.0], np.cumsum(rate[1:])])  # expected events up to the end of each day
-    seg = np.clip(np.searchsorted(knots_t, days, side="left"), 1, len(knots_t) - 1)
-    t0, t1 = knots_t[seg - 1], knots_t[seg]
-    v0, v1 = knots_v[seg - 1], knots_v[seg]
     n = (v1 - v0).astype(int)
     span = cum_rate[t1] - cum_rate[t0]
     p = np.where(span > 0, (cum_rate[days] - cum_rate[t0]) / np.where(span > 0, span, 1), 1.0)

@@ -31,7 +31,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from .data import has_flag
-from .reconcile import OBSERVATION_COLUMNS, Reconciliation, check_bounds, reconcile
+from .reconcile import OBSERVATION_COLUMNS, Reconciliation, check_bounds, reconcile, segments
 
 CEASEFIRE = pd.Timestamp("2020-11-10")
 MEASURES = ["hectares", "ap_mines", "at_mines", "uxo"]
@@ -122,14 +122,10 @@ def daily_cumulative(kept: pd.DataFrame, measure: str, cv: float, level: float =
 
     Columns ``date, measure, estimate, lower, upper``. See the module's method note (Beta split).
     """
-    points = kept[kept["measure"] == measure].sort_values("date")
-    if points.empty:
+    seg = segments(kept, measure, CEASEFIRE)
+    if seg is None:
         return pd.DataFrame(columns=["date", "measure", "estimate", "lower", "upper"])
-    knots_t = np.array([0] + [(d - CEASEFIRE).days for d in points["date"]])
-    knots_v = np.array([0.0] + points["value"].astype(float).tolist())
-    days = np.arange(0, knots_t[-1] + 1)
-    seg = np.clip(np.searchsorted(knots_t, days, side="left"), 1, len(knots_t) - 1)
-    t0, t1, v0, v1 = knots_t[seg - 1], knots_t[seg], knots_v[seg - 1], knots_v[seg]
+    days, t0, t1, v0, v1 = seg.days, seg.t0, seg.t1, seg.v0, seg.v1
     span = np.maximum(t1 - t0, 1)
     p = np.clip((days - t0) / span, 0.0, 1.0)
     weeks = np.maximum(span / 7.0, 1.0)
@@ -142,7 +138,7 @@ def daily_cumulative(kept: pd.DataFrame, measure: str, cv: float, level: float =
         frac_mid[inner], frac_lo[inner], frac_hi[inner] = dist.ppf(0.5), dist.ppf(lo_q), dist.ppf(hi_q)
     inc = v1 - v0
     out = pd.DataFrame({
-        "date": CEASEFIRE + pd.to_timedelta(days, unit="D"), "measure": measure,
+        "date": seg.dates, "measure": measure,
         "estimate": v0 + inc * frac_mid, "lower": v0 + inc * frac_lo, "upper": v0 + inc * frac_hi,
     })
     digits = 1 if measure == "hectares" else 0
