@@ -101,3 +101,29 @@ def test_bad_parameters_of_the_casualty_notebooks(tmp_path, notebook, parameters
         notebooks.run(paths.NOTEBOOKS / notebook, tmp_path / "out.ipynb", parameters)
     assert err.value.ename == "ParameterError" and message in err.value.evalue
     assert (_digest(paths.PROCESSED), _digest(paths.FIGURES)) == before
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"scenario_ha": {"8,000 km2": -800000.0}}, "parameter 'scenario_ha' must map labels to positive numbers"),
+    ({"fan_scenario": "12,000 km2"}, "parameter 'fan_scenario' must be one of"),
+    ({"scopes": ["all", "halo"]}, "parameter 'scopes' must list each of"),
+    ({"targets": {"ANAMA": "2030"}}, "parameter 'targets' must map labels to calendar years"),
+])
+def test_bad_parameters_of_the_clearance_notebook(tmp_path, parameters, message):
+    before = _digest(paths.PROCESSED), _digest(paths.FIGURES)
+    with pytest.raises(PapermillExecutionError) as err:
+        notebooks.run(paths.NOTEBOOKS / "03_clearance_rates.ipynb", tmp_path / "out.ipynb", parameters)
+    assert err.value.ename == "ParameterError" and message in err.value.evalue
+    assert (_digest(paths.PROCESSED), _digest(paths.FIGURES)) == before
+
+
+def test_clearance_notebook_scenarios_are_parameters(tmp_path):
+    """Another contamination estimate changes the projection table and nothing committed."""
+    before = _digest(paths.PROCESSED)
+    out = tmp_path / "03.ipynb"
+    notebooks.run(paths.NOTEBOOKS / "03_clearance_rates.ipynb", out,
+                  {"scenario_ha": {"half of 1,166,702 ha": 583351.0}, "fan_scenario": "half of 1,166,702 ha",
+                   "output_dir": str(tmp_path / "fig"), "processed_dir": str(tmp_path / "tab"), "figure_formats": ["png"]})
+    text = json.dumps(nbformat.read(out, as_version=4).cells)
+    assert "half of 1,166,702 ha" in text and "AzCBL 8,000 km2" not in text.split("scenario_ha")[-1]
+    assert _digest(paths.PROCESSED) == before

@@ -246,3 +246,14 @@ def last_twelve_months(daily: pd.DataFrame, scope: str = "all", measure: str = "
     a, b = d.loc[start], d.loc[end]
     return {"start": start, "end": end, "rate": float(b["estimate"] - a["estimate"]),
             "lower": float(max(0.0, b["lower"] - a["upper"])), "upper": float(b["upper"] - a["lower"])}
+
+
+def direct_monthly(monthly: pd.DataFrame, scope: str = "all", measure: str = "hectares") -> pd.DataFrame:
+    """One figure per month from direct statements (``clearance_monthly`` rows): a monthly statement where
+    there is one (the first record if two differ), else the sum of weekly statements covering the month.
+    Differences of the cumulative series are interpolations, not data, and are left out."""
+    sel = monthly[(monthly["scope"] == scope) & (monthly["measure"] == measure)]
+    sel = sel[sel["basis"].str.startswith("monthly statement") | sel["basis"].str.startswith("sum of weekly")]
+    sel = sel.assign(order=np.where(sel["basis"].str.startswith("monthly statement"), 0, 1))
+    sel = sel.sort_values(["month", "order", "basis"], kind="stable").groupby("month", as_index=False).head(1)
+    return sel.drop(columns="order").reset_index(drop=True)

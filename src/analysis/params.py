@@ -124,3 +124,30 @@ def optional_date(name: str, value):
         return pd.Timestamp(value)
     except ValueError:
         raise ParameterError(f"parameter '{name}' must be a date YYYY-MM-DD or '', got {value!r}") from None
+
+
+def subset(name: str, value, options) -> list:
+    """A non-empty list drawn from ``options``, each once."""
+    require_type(name, value, (list, tuple))
+    bad = [v for v in value if v not in options]
+    if not value or bad or len(set(value)) != len(value):
+        raise ParameterError(f"parameter '{name}' must list each of {list(options)} at most once (and at least one), got {list(value)!r}")
+    return list(value)
+
+
+def positive_mapping(name: str, value) -> dict:
+    """A dict of label -> positive number (e.g. scenario areas in hectares)."""
+    require_type(name, value, dict)
+    bad = {k: v for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0}
+    if not value or bad:
+        raise ParameterError(f"parameter '{name}' must map labels to positive numbers, got {bad or value!r}")
+    return {str(k): float(v) for k, v in value.items()}
+
+
+def year_mapping(name: str, value, earliest: int = 2020, latest: int = 2200) -> dict:
+    """A dict of label -> calendar year."""
+    require_type(name, value, dict)
+    bad = {k: v for k, v in value.items() if isinstance(v, bool) or not isinstance(v, int) or not earliest <= v <= latest}
+    if bad:
+        raise ParameterError(f"parameter '{name}' must map labels to calendar years {earliest}-{latest}, got {bad!r}")
+    return dict(value)

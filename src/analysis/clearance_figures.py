@@ -1,0 +1,46 @@
+"""Figures of the cumulative clearance series (notebook 03). Rates, items and the projection have their
+own plot functions in :mod:`analysis.clearance_rates` and :mod:`analysis.projection`."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from .clearance import LABELS, ClearanceSeries
+from .figures import category_style, new_figure
+
+SCOPE_LABELS = {"all": "all operators", "anama": "ANAMA's own teams", "mod": "Ministry of Defence engineers"}
+
+
+def plot_cumulative(series: ClearanceSeries, measure: str = "hectares"):
+    """Cumulative amount cleared since the ceasefire, one line and 90 % band per operator scope; the
+    statements as points (kept filled, dropped hollow), bounds ("over 200,000 ha") as grey triangles."""
+    fig, ax = new_figure("double", height_cm=9)
+    handles = []
+    for i, (scope, rec) in enumerate(series.reconciliations.items()):
+        style = category_style(i)
+        daily = series.daily[(series.daily["scope"] == scope) & (series.daily["measure"] == measure)]
+        if daily.empty:
+            continue
+        ax.fill_between(daily["date"], daily["lower"], daily["upper"], color=style["color"], alpha=0.25, linewidth=0)
+        ax.plot(daily["date"], daily["estimate"], color=style["color"], linestyle=style["linestyle"], linewidth=1)
+        obs = rec.observations[rec.observations["measure"] == measure]
+        for status, face in (("kept", style["color"]), ("dropped", "none")):
+            sel = obs[obs["status"] == status]
+            ax.scatter(sel["date"], sel["value"], marker=style["marker"], s=14, facecolors=face,
+                       edgecolors=style["color"], linewidths=0.8, zorder=3)
+        bounds = obs[obs["status"] == "bound"]
+        ax.scatter(bounds["date"], bounds["value"], marker="^", s=12, color="#666666", zorder=2)
+        handles.append(Line2D([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
+                              markersize=4, label=SCOPE_LABELS.get(scope, scope)))
+    handles += [Patch(facecolor="#999999", alpha=0.35, label="90 % interval"),
+                Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor="#000000",
+                       markersize=4, label="hollow: dropped statement"),
+                Line2D([], [], linestyle="none", marker="^", color="#666666", markersize=4, label="bound or rounded figure")]
+    ax.set_ylabel(f"{LABELS[measure]} since 10 Nov 2020")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    ax.legend(handles=handles, loc="upper left")
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.97, bottom=0.13)
+    return fig

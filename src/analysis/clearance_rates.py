@@ -1,0 +1,849 @@
+"""Clearance rates: hectares and items per month and per year, from every source, with the cross-checks,
+items per 100 ha by type and year, and casualties per 10,000 ha cleared.
+
+Pure functions (frames in, frames out); every statistic comes from statsmodels or scipy.
+
+Units: ``hectares`` in hectares (ha: the area ANAMA calls "cleared", which includes battle-area clearance
+and survey-based release, not only minefield clearance); ``ap_mines`` (anti-personnel mines), ``at_mines``
+(anti-tank mines) and ``uxo`` (other explosive ordnance) in items (counts). A "month" is a calendar month
+written ``YYYY-MM``; a "year" a calendar year.
+
+Sources of a monthly figure (the ``basis`` column), never mixed silently:
+
+- ``"monthly statement"``: a published figure whose period is exactly that calendar month;
+- ``"sum of weekly statements"``: the sum of the weekly figures lying inside the month, only when their
+  periods cover every day of it (weeks straddling the month's ends are ignored);
+- ``"difference of the cumulative series"``: the reconciled cumulative series (``daily``, from
+  :mod:`analysis.clearance`) at the month's last day minus its value at the previous month's last day, with
+  a conservative range (see :func:`monthly_from_cumulative`).
+
+Rates per area (:func:`items_per_100_ha`, :func:`casualties_per_10000_ha`) carry the exact (Garwood)
+Poisson interval of ``statsmodels.stats.rates.confint_poisson(method="exact-c")``, treating the hectares
+as a fixed exposure. Items and casualties come in clusters (a cache of ordnance, one blast with several
+victims), so the counts are over-dispersed and this interval is optimistic (too narrow).
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+from statsmodels.stats.rates import confint_poisson
+
+from .data import has_flag
+from .figures import category_style, new_figure
+
+#: The measures of the clearance statements, in display order.
+MEASURES = ["hectares", "ap_mines", "at_mines", "uxo"]
+#: The item types (counts) among the measures.
+ITEM_TYPES = ["ap_mines", "at_mines", "uxo"]
+#: Bases of the statements that give the amount of one period (not a cumulative total).
+PERIOD_BASES = ("weekly", "monthly", "quarterly", "annual", "year_to_date", "interval")
+#: The ceasefire of 10 November 2020: the cumulative series count from it.
+CEASEFIRE = pd.Timestamp("2020-11-10")
+
+BASIS_MONTHLY = "monthly statement"
+BASIS_WEEKLY = "sum of weekly statements"
+BASIS_CUMULATIVE = "difference of the cumulative series"
+
+PERIOD_COLUMNS = ["record_id", "basis", "period_start", "period_end", "days", "measure", "value", "qualifier",
+                  "reporting_body", "flags", "operators", "territory", "duplicate_of", "relays"]
+NOT_USED_COLUMNS = ["record_id", "measure", "reason"]
+MONTHLY_COLUMNS = ["month", "measure", "value", "lower", "upper", "basis", "records", "qualifier"]
+CLEARANCE_MONTHLY_COLUMNS = ["month", "scope", "measure", "value", "lower", "upper", "basis"]
+ANNUAL_CHECK_COLUMNS = ["year", "record_id", "reporting_body", "measure", "stated", "qualifier",
+                        "cumulative_difference", "lower", "upper", "residual", "relative_residual"]
+WEEKLY_CHECK_COLUMNS = ["month", "measure", "monthly", "weekly_sum", "weeks", "days_covered", "days_in_month",
+                        "fully_covered", "difference", "monthly_records", "weekly_records"]
+ITEMS_RATE_COLUMNS = ["year", "measure", "items", "hectares", "per_100_ha", "lower", "upper", "record_id",
+                      "items_qualifier", "hectares_qualifier"]
+CASUALTY_RATE_COLUMNS = ["year", "casualties", "hectares", "per_10000_ha", "lower", "upper", "record_id",
+                         "hectares_qualifier", "casualties_lower", "casualties_upper"]
+
+#: Reporting bodies whose annual all-operator figure is preferred, in this order (ANAMA's own release first).
+ANNUAL_BODY_PRIORITY = ["anama", "cabinet", "presidential_administration", "president", "mfa"]
+#: Bodies whose annual "hectares" are another measure: Mine Action Review counts anti-personnel mined
+#: area only (352 ha in 2022 against ANAMA's 41,915 ha of all clearance and release).
+OTHER_MEASURE_BODIES = ("mine_action_review",)
+
+LABELS = {"hectares": "hectares", "ap_mines": "anti-personnel mines", "at_mines": "anti-tank mines",
+          "uxo": "other explosive ordnance"}
+SHORT = {"ap_mines": "AP mines", "at_mines": "AT mines", "uxo": "other ordnance (UXO)"}
+
+
+# --------------------------------------------------------------------------------------------------
+# helpers
+
+
+def _require(frame: pd.DataFrame, columns: list[str], where: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(f"{where}: the frame lacks column(s) {missing}; it has {list(frame.columns)}")
+
+
+def _month_bounds(month: str | pd.Period) -> tuple[pd.Timestamp, pd.Timestamp]:
+    p = pd.Period(month, freq="M")
+    return p.start_time.normalize(), p.end_time.normalize()
+
+
+def _month_label(ts: pd.Timestamp) -> str:
+    return f"{ts.year:04d}-{ts.month:02d}"
+
+
+def _days_in_month(month: str) -> int:
+    y, m = (int(x) for x in month.split("-"))
+    return calendar.monthrange(y, m)[1]
+
+
+def _bounds_of(value: float, qualifier: str) -> tuple[float, float]:
+    """Lower and upper end of a stated figure: the figure itself, except that "at least" states no upper
+    end and "at most" no lower end (left NaN: a gap stays a gap)."""
+    if qualifier == "at_least":
+        return value, math.nan
+    if qualifier == "at_most":
+        return math.nan, value
+    return value, value
+
+
+def _combined_qualifier(qualifiers) -> str:
+    """The qualifier of a sum: exact if every part is exact; at_least / at_most / approx if the other
+    parts are exact and those are all of that one kind; "mixed" otherwise."""
+    kinds = {str(q) for q in qualifiers} - {"exact"}
+    if not kinds:
+        return "exact"
+    if len(kinds) == 1:
+        return kinds.pop()
+    return "mixed"
+
+
+def _decimals(value: float) -> int:
+    """Decimal places of a figure as printed (41915.77 -> 2, 41915.0 -> 0)."""
+    text = repr(float(value))
+    if "e" in text or "." not in text:
+        return 0
+    return len(text.split(".")[1].rstrip("0"))
+
+
+def _poisson_rate(count, exposure, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) Poisson interval of count / exposure from statsmodels ("exact-c")."""
+    count = np.asarray(count, dtype=float)
+    exposure = np.asarray(exposure, dtype=float)
+    lo, hi = confint_poisson(count, exposure=exposure, method="exact-c", alpha=alpha)
+    return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+
+
+# --------------------------------------------------------------------------------------------------
+# 1. the direct period statements
+
+
+def period_statements(reports: pd.DataFrame, scope: str = "all", territory: str = "all",
+                      measures: list[str] | tuple[str, ...] = tuple(MEASURES)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The direct period figures of one operator scope and territory, long form, relays collapsed.
+
+    ``reports`` is the typed ``clearance_reports`` frame (``analysis.data.load_package()``, corrections
+    applied). Rows used: basis weekly, monthly, quarterly, annual, year_to_date or interval, with
+    ``operators == scope`` and ``territory == territory``. A row without a period start or end is not
+    used (listed in ``not_used``). A partial date (month or year only) is read as its widest span: the
+    earliest day of the start and the latest day of the end.
+
+    One output row per (record, measure) with the measure given. ``value`` is in hectares for
+    ``hectares`` and in items for the item types; ``qualifier`` is ``hectares_qualifier`` for hectares and
+    ``items_qualifier`` for the items ("exact" where the page gave no qualifier); ``days`` = days in the
+    period, both ends included.
+
+    Relays: a row flagged ``duplicate`` whose ``duplicate_of`` record gives the same value for that
+    measure over the same period is not repeated; it is listed in ``not_used`` with reason
+    "relay of clXXX", and its id is added to the original row's ``relays``. A relay that supplies a value
+    the original lacks, gives a different value (both are kept: the cross-checks show it) or prints
+    another period (cl059: 1-31 Jan 2023, where cl058 prints 1-30 Jan) is kept.
+
+    Returns ``(table, not_used)``. ``table`` columns: record_id, basis, period_start, period_end, days,
+    measure, value, qualifier, reporting_body, flags, operators, territory, duplicate_of, relays; sorted by
+    period_start, record_id and measure (in the order of ``MEASURES``). ``not_used`` columns: record_id,
+    measure (empty when the whole record is not used), reason.
+    """
+    _require(reports, ["basis", "operators", "territory", "period_start", "period_end", "reporting_body",
+                       "flags", "duplicate_of", "items_qualifier", "hectares_qualifier", *measures], "period_statements")
+    sel = reports[reports["basis"].astype("string").isin(PERIOD_BASES)
+                  & (reports["operators"].astype("string") == scope)
+                  & (reports["territory"].astype("string") == territory)]
+    sel = sel.sort_index(kind="stable")
+    relay_flag = has_flag(sel, "duplicate")
+    rows: list[dict] = []
+    not_used: list[dict] = []
+    kept: dict[tuple[str, str], dict] = {}
+    for rid, row in sel.iterrows():
+        rid = str(rid)
+        start, end = row["period_start"], row.get("period_end_latest", row["period_end"])
+        if pd.isna(end):
+            end = row["period_end"]
+        if pd.isna(start) or pd.isna(end):
+            missing = " and ".join(n for n, v in (("start", start), ("end", end)) if pd.isna(v))
+            not_used.append({"record_id": rid, "measure": pd.NA,
+                             "reason": f"undated: the page gives no period {missing}"})
+            continue
+        start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+        dup_of = row["duplicate_of"]
+        dup_of = None if pd.isna(dup_of) else str(dup_of)
+        for measure in measures:
+            value = row[measure]
+            if pd.isna(value):
+                continue
+            value = float(value)
+            q = row["hectares_qualifier"] if measure == "hectares" else row["items_qualifier"]
+            qualifier = "exact" if pd.isna(q) else str(q)
+            if bool(relay_flag.loc[rid]) and dup_of is not None:
+                original = kept.get((dup_of, measure))
+                if (original is not None and original["value"] == value
+                        and original["period_start"] == start and original["period_end"] == end):
+                    not_used.append({"record_id": rid, "measure": measure, "reason": f"relay of {dup_of}"})
+                    original["_relays"].append(rid)
+                    continue
+            entry = {
+                "record_id": rid, "basis": str(row["basis"]), "period_start": start, "period_end": end,
+                "days": int((end - start).days) + 1, "measure": measure, "value": value, "qualifier": qualifier,
+                "reporting_body": str(row["reporting_body"]),
+                "flags": "" if pd.isna(row["flags"]) else str(row["flags"]),
+                "operators": str(row["operators"]), "territory": str(row["territory"]),
+                "duplicate_of": dup_of if dup_of is not None else pd.NA, "_relays": [],
+            }
+            rows.append(entry)
+            kept[(rid, measure)] = entry
+    for entry in rows:
+        entry["relays"] = ";".join(entry.pop("_relays"))
+    table = pd.DataFrame(rows, columns=PERIOD_COLUMNS)
+    table["period_start"] = pd.to_datetime(table["period_start"])
+    table["period_end"] = pd.to_datetime(table["period_end"])
+    table["days"] = table["days"].astype("int64")
+    table["value"] = table["value"].astype("float64")
+    for col in ("record_id", "basis", "measure", "qualifier", "reporting_body", "flags", "operators", "territory",
+                "duplicate_of", "relays"):
+        table[col] = table[col].astype("string")
+    order = {m: i for i, m in enumerate(MEASURES)}
+    table = (table.assign(_m=table["measure"].map(lambda m: order.get(m, len(order))))
+             .sort_values(["period_start", "record_id", "_m"], kind="stable").drop(columns="_m")
+             .reset_index(drop=True))
+    nu = pd.DataFrame(not_used, columns=NOT_USED_COLUMNS).astype("string")
+    return table, nu
+
+
+# --------------------------------------------------------------------------------------------------
+# 2. monthly figures
+
+
+def _exact_months(periods: pd.DataFrame) -> pd.DataFrame:
+    """Monthly statements whose period is exactly one calendar month, with their month label."""
+    m = periods[periods["basis"] == "monthly"].copy()
+    if m.empty:
+        return m.assign(month=pd.Series(dtype="string"))
+    starts = pd.to_datetime(m["period_start"])
+    ends = pd.to_datetime(m["period_end"])
+    exact = (starts.dt.day == 1) & (ends == starts + pd.offsets.MonthEnd(0))
+    m = m[exact.to_numpy()].copy()
+    m["month"] = pd.to_datetime(m["period_start"]).map(_month_label).astype("string")
+    return m
+
+
+def _direct_monthly(periods: pd.DataFrame) -> pd.DataFrame:
+    """One row per month, measure and distinct value of the exact monthly statements."""
+    m = _exact_months(periods)
+    rows = []
+    for (month, measure, value), grp in m.groupby(["month", "measure", "value"], sort=True):
+        q = list(dict.fromkeys(grp["qualifier"].astype(str)))
+        qualifier = q[0] if len(q) == 1 else ";".join(q)
+        lo, hi = _bounds_of(float(value), q[0]) if len(q) == 1 else (float(value), float(value))
+        rows.append({"month": month, "measure": measure, "value": float(value), "lower": lo, "upper": hi,
+                     "basis": BASIS_MONTHLY, "records": ";".join(grp["record_id"].astype(str)), "qualifier": qualifier})
+    return pd.DataFrame(rows, columns=MONTHLY_COLUMNS)
+
+
+def _weeks_inside(periods: pd.DataFrame, month: str, measure: str) -> pd.DataFrame:
+    """Weekly statements of a measure whose whole period lies inside the month, sorted by start."""
+    first, last = _month_bounds(month)
+    w = periods[(periods["basis"] == "weekly") & (periods["measure"] == measure)]
+    w = w[(pd.to_datetime(w["period_start"]) >= first) & (pd.to_datetime(w["period_end"]) <= last)]
+    return w.sort_values(["period_start", "record_id"], kind="stable")
+
+
+def _coverage(weeks: pd.DataFrame) -> tuple[int, bool]:
+    """Days of the union of the weeks' periods, and whether any day is covered twice."""
+    days: set[pd.Timestamp] = set()
+    overlap = False
+    for s, e in zip(pd.to_datetime(weeks["period_start"]), pd.to_datetime(weeks["period_end"])):
+        span = set(pd.date_range(s, e, freq="D"))
+        overlap = overlap or bool(days & span)
+        days |= span
+    return len(days), overlap
+
+
+def _weekly_months(periods: pd.DataFrame) -> list[tuple[str, str]]:
+    w = periods[periods["basis"] == "weekly"]
+    pairs = set()
+    for s, e, measure in zip(pd.to_datetime(w["period_start"]), pd.to_datetime(w["period_end"]), w["measure"]):
+        for p in pd.period_range(s, e, freq="M"):
+            pairs.add((str(p), str(measure)))
+    return sorted(pairs)
+
+
+def monthly_from_statements(periods: pd.DataFrame) -> pd.DataFrame:
+    """Monthly amounts taken directly from the statements: monthly figures and sums of weekly figures.
+
+    ``periods`` is the table of :func:`period_statements` (one scope and territory). For each calendar
+    month and measure:
+
+    (a) ``basis = "monthly statement"``: each monthly statement whose period is exactly that calendar month
+        (a release for 1-30 December is not used for December). Statements giving the same value are one
+        row (``records`` lists them); two different values for the same month are two rows, the record ids
+        say which.
+    (b) ``basis = "sum of weekly statements"``: the sum of the weekly statements lying entirely inside the
+        month, when the union of their periods covers every day of the month and no two of them overlap
+        (weeks straddling the month's first or last day are ignored; overlapping weeks, e.g. two differing
+        relays of the same week, would be counted twice, so the month is not summed).
+
+    Units as in ``periods`` (hectares; items). ``lower`` and ``upper`` equal ``value`` for a direct figure
+    (the statement is the figure), except that an "at least" figure has no upper end and an "at most"
+    figure no lower end (NaN). For a sum they are the sums of the parts' ends (NaN if any part lacks that
+    end). ``qualifier``: as stated; for a sum "exact" if every week is exact, else the one non-exact kind,
+    or "mixed". ``month`` is ``YYYY-MM``; sorted by month, measure and basis.
+    """
+    _require(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier"],
+             "monthly_from_statements")
+    direct = _direct_monthly(periods)
+    sums = []
+    for month, measure in _weekly_months(periods):
+        weeks = _weeks_inside(periods, month, measure)
+        if weeks.empty:
+            continue
+        covered, overlap = _coverage(weeks)
+        if overlap or covered < _days_in_month(month):
+            continue
+        bounds = [_bounds_of(float(v), str(q)) for v, q in zip(weeks["value"], weeks["qualifier"])]
+        los = [b[0] for b in bounds]
+        his = [b[1] for b in bounds]
+        sums.append({
+            "month": month, "measure": measure, "value": float(weeks["value"].astype(float).sum()),
+            "lower": math.nan if any(math.isnan(x) for x in los) else float(sum(los)),
+            "upper": math.nan if any(math.isnan(x) for x in his) else float(sum(his)),
+            "basis": BASIS_WEEKLY, "records": ";".join(weeks["record_id"].astype(str)),
+            "qualifier": _combined_qualifier(weeks["qualifier"]),
+        })
+    out = pd.concat([direct, pd.DataFrame(sums, columns=MONTHLY_COLUMNS)], ignore_index=True)
+    return _finish_monthly(out)
+
+
+def _finish_monthly(out: pd.DataFrame) -> pd.DataFrame:
+    out = out[MONTHLY_COLUMNS].copy()
+    for col in ("value", "lower", "upper"):
+        out[col] = out[col].astype("float64")
+    for col in ("month", "measure", "basis", "records", "qualifier"):
+        out[col] = out[col].astype("string")
+    return out.sort_values(["month", "measure", "basis", "records"], kind="stable").reset_index(drop=True)
+
+
+def _scope_daily(daily: pd.DataFrame, scope: str, where: str) -> pd.DataFrame:
+    _require(daily, ["date", "scope", "measure", "estimate", "lower", "upper"], where)
+    d = daily[daily["scope"].astype("string") == scope].copy()
+    d["date"] = pd.to_datetime(d["date"]).dt.normalize()
+    if d.duplicated(["date", "measure"]).any():
+        raise ValueError(f"{where}: the daily series of scope {scope!r} has more than one row for a date and measure")
+    return d
+
+
+def _at(series: pd.DataFrame, date: pd.Timestamp):
+    """(estimate, lower, upper) on a date, or None outside the series."""
+    if date not in series.index:
+        return None
+    r = series.loc[date]
+    return float(r["estimate"]), float(r["lower"]), float(r["upper"])
+
+
+def _start_counts(first: pd.Timestamp, period_first: pd.Timestamp) -> bool:
+    """Whether a difference over a period may start from the series' first day, when the series starts
+    inside the period: only when the series starts on the period's first day or at (or before) the
+    ceasefire, before which nothing is counted. Otherwise the period is only partly covered: a gap."""
+    return first == period_first or first <= CEASEFIRE
+
+
+def _difference(end, start) -> tuple[float, float, float]:
+    """Difference of two cumulative values with a conservative range: the lower end of the later value
+    minus the upper end of the earlier one (not below 0), and the upper end of the later minus the lower
+    end of the earlier."""
+    value = end[0] - start[0]
+    return value, max(0.0, end[1] - start[2]), end[2] - start[1]
+
+
+def monthly_from_cumulative(daily: pd.DataFrame, scope: str = "all") -> pd.DataFrame:
+    """Monthly amounts as differences of the reconciled cumulative series.
+
+    ``daily``: columns ``date`` (every day), ``scope``, ``measure``, ``estimate``, ``lower``, ``upper`` (the
+    90% interval of the CUMULATIVE amount since the ceasefire: hectares, or items). For each calendar month
+    whose last day lies in the series: ``value`` = estimate at the month's last day minus the estimate at
+    the previous month's last day. The month in which the series starts is included when the series starts
+    on its first day or at (or before) the ceasefire of 10 Nov 2020 (so November 2020 counts from the
+    series' first day); otherwise it is partial and left out.
+
+    Range: ``lower`` = max(0, lower at the month's end - upper at the start), ``upper`` = upper at the end -
+    lower at the start. This is a conservative range, wider than a 90% interval of the difference: it
+    treats the two ends' intervals as if the worst cases could coincide, whereas the reconciled series'
+    errors at neighbouring month ends are positively correlated. ``basis`` is "difference of the cumulative
+    series"; ``records`` is "" and ``qualifier`` empty (NA). Columns as :func:`monthly_from_statements`.
+    """
+    d = _scope_daily(daily, scope, "monthly_from_cumulative")
+    rows = []
+    for measure, grp in d.groupby("measure", sort=False):
+        s = grp.set_index("date").sort_index()
+        if s.empty:
+            continue
+        first, last = s.index[0], s.index[-1]
+        for p in pd.period_range(first, last, freq="M"):
+            m_first, m_last = p.start_time.normalize(), p.end_time.normalize()
+            if m_last > last:
+                continue
+            end = _at(s, m_last)
+            start = _at(s, m_first - pd.Timedelta(days=1))
+            if start is None:
+                if m_first <= first and _start_counts(first, m_first):
+                    start = _at(s, first)
+                else:
+                    continue
+            if end is None or start is None:
+                continue
+            value, lo, hi = _difference(end, start)
+            rows.append({"month": str(p), "measure": str(measure), "value": value, "lower": lo, "upper": hi,
+                         "basis": BASIS_CUMULATIVE, "records": "", "qualifier": pd.NA})
+    return _finish_monthly(pd.DataFrame(rows, columns=MONTHLY_COLUMNS))
+
+
+def clearance_monthly(daily: pd.DataFrame | None, reports: pd.DataFrame, scopes=("all",)) -> pd.DataFrame:
+    """Every monthly figure of every source, stacked: the table ``data/processed/clearance_monthly.csv``.
+
+    For each scope (operators) in ``scopes`` (territory "all"): the direct monthly statements and the sums
+    of weekly statements (:func:`monthly_from_statements` of :func:`period_statements`) and the differences
+    of the cumulative series (:func:`monthly_from_cumulative`; none if ``daily`` is None or lacks the scope).
+    One row per month x scope x measure x basis; where two direct statements disagree for the same month,
+    both are kept and ``basis`` names the records, e.g. "monthly statement (cl039)" and
+    "monthly statement (cl040)".
+
+    Columns exactly: month (YYYY-MM), scope, measure, value, lower, upper, basis; units hectares or items
+    per month. Sorted by scope, measure, month and basis.
+    """
+    parts = []
+    for scope in scopes:
+        periods, _ = period_statements(reports, scope=scope)
+        stated = monthly_from_statements(periods)
+        is_direct = stated["basis"] == BASIS_MONTHLY
+        counts = stated[is_direct].groupby(["month", "measure"])["value"].transform("size")
+        several = pd.Series(False, index=stated.index)
+        several.loc[counts.index] = counts > 1
+        stated.loc[several, "basis"] = [f"{BASIS_MONTHLY} ({r})" for r in stated.loc[several, "records"]]
+        frames = [stated]
+        if daily is not None and (daily["scope"].astype("string") == scope).any():
+            frames.append(monthly_from_cumulative(daily, scope))
+        both = pd.concat(frames, ignore_index=True)
+        both["scope"] = scope
+        parts.append(both)
+    out = pd.concat(parts, ignore_index=True)[CLEARANCE_MONTHLY_COLUMNS] if parts else pd.DataFrame(
+        columns=CLEARANCE_MONTHLY_COLUMNS)
+    for col in ("month", "scope", "measure", "basis"):
+        out[col] = out[col].astype("string")
+    for col in ("value", "lower", "upper"):
+        out[col] = out[col].astype("float64")
+    return out.sort_values(["scope", "measure", "month", "basis"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# 3. cross-checks
+
+
+def _calendar_year(periods: pd.DataFrame, basis: str = "annual") -> pd.DataFrame:
+    a = periods[periods["basis"] == basis].copy()
+    s = pd.to_datetime(a["period_start"])
+    e = pd.to_datetime(a["period_end"])
+    ok = (s.dt.month == 1) & (s.dt.day == 1) & (e.dt.month == 12) & (e.dt.day == 31) & (s.dt.year == e.dt.year)
+    a = a[ok.to_numpy()].copy()
+    a["year"] = pd.to_datetime(a["period_start"]).dt.year.astype("int64")
+    return a
+
+
+def annual_cross_check(periods: pd.DataFrame, daily: pd.DataFrame, scope: str = "all") -> pd.DataFrame:
+    """Each annual statement against the cumulative series' difference over that calendar year.
+
+    ``periods``: :func:`period_statements` of the same scope (rows of another ``operators`` are ignored);
+    ``daily``: the reconciled cumulative series (see :func:`monthly_from_cumulative`). Rows: every (annual
+    statement, measure) whose period is a calendar year (1 Jan - 31 Dec), relays kept where they differ.
+
+    ``cumulative_difference`` = estimate at 31 Dec of the year minus the estimate at 31 Dec of the year
+    before (or at the series' first day when the series starts at the ceasefire or on 1 Jan of that year;
+    a series starting later in the year leaves a gap); ``lower`` / ``upper``:
+    the conservative range of :func:`monthly_from_cumulative`; NaN where the series does not reach the
+    year's end. ``residual`` = stated - cumulative_difference; ``relative_residual`` = residual /
+    cumulative_difference. Units: hectares or items. Note that Mine Action Review's 352 ha for 2022 is
+    anti-personnel mined area only, another measure: its residual is not a discrepancy.
+    """
+    _require(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier",
+                       "reporting_body"], "annual_cross_check")
+    p = periods[periods["operators"] == scope] if "operators" in periods.columns else periods
+    annual = _calendar_year(p)
+    d = _scope_daily(daily, scope, "annual_cross_check")
+    series = {m: g.set_index("date").sort_index() for m, g in d.groupby("measure", sort=False)}
+    rows = []
+    for r in annual.itertuples(index=False):
+        diff = (math.nan, math.nan, math.nan)
+        s = series.get(r.measure)
+        if s is not None and not s.empty:
+            end_day = pd.Timestamp(f"{r.year}-12-31")
+            end = _at(s, end_day)
+            start = _at(s, pd.Timestamp(f"{r.year - 1}-12-31"))
+            first = s.index[0]
+            year_first = pd.Timestamp(f"{r.year}-01-01")
+            if start is None and year_first <= first <= end_day and _start_counts(first, year_first):
+                start = _at(s, first)
+            if end is not None and start is not None:
+                diff = _difference(end, start)
+        value = float(r.value)
+        residual = value - diff[0]
+        rows.append({"year": int(r.year), "record_id": r.record_id, "reporting_body": r.reporting_body,
+                     "measure": r.measure, "stated": value, "qualifier": r.qualifier,
+                     "cumulative_difference": diff[0], "lower": diff[1], "upper": diff[2], "residual": residual,
+                     "relative_residual": residual / diff[0] if diff[0] not in (0.0,) and not math.isnan(diff[0])
+                     else math.nan})
+    out = pd.DataFrame(rows, columns=ANNUAL_CHECK_COLUMNS)
+    out["year"] = out["year"].astype("int64")
+    for col in ("record_id", "reporting_body", "measure", "qualifier"):
+        out[col] = out[col].astype("string")
+    for col in ("stated", "cumulative_difference", "lower", "upper", "residual", "relative_residual"):
+        out[col] = out[col].astype("float64")
+    order = {m: i for i, m in enumerate(MEASURES)}
+    return (out.assign(_m=out["measure"].map(lambda m: order.get(m, len(order))))
+            .sort_values(["year", "_m", "record_id"], kind="stable").drop(columns="_m").reset_index(drop=True))
+
+
+def weekly_vs_monthly(periods: pd.DataFrame) -> pd.DataFrame:
+    """Monthly statements against the sum of the weekly statements inside the same month.
+
+    For each month with a monthly statement (period exactly the calendar month) and at least one weekly
+    statement of the same measure lying entirely inside it (weeks straddling the month's ends are left
+    out): ``monthly`` (stated; one row per distinct stated value), ``weekly_sum`` (sum of those weeks),
+    ``weeks`` (how many), ``days_covered`` (days of the union of their periods), ``days_in_month``,
+    ``fully_covered`` (every day of the month covered), ``difference`` = monthly - weekly_sum. Where weeks
+    overlap (would be counted twice) ``weekly_sum`` and ``difference`` are NaN. Units: hectares or items.
+    ``monthly_records`` and ``weekly_records`` name the statements. A difference in a fully covered month
+    is a discrepancy between the releases; in a partly covered month it includes the uncovered days.
+    """
+    _require(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier"],
+             "weekly_vs_monthly")
+    direct = _direct_monthly(periods)
+    rows = []
+    for r in direct.itertuples(index=False):
+        weeks = _weeks_inside(periods, r.month, r.measure)
+        if weeks.empty:
+            continue
+        covered, overlap = _coverage(weeks)
+        n_days = _days_in_month(r.month)
+        wsum = math.nan if overlap else float(weeks["value"].astype(float).sum())
+        rows.append({"month": r.month, "measure": r.measure, "monthly": float(r.value), "weekly_sum": wsum,
+                     "weeks": len(weeks), "days_covered": covered, "days_in_month": n_days,
+                     "fully_covered": bool(covered == n_days), "difference": float(r.value) - wsum,
+                     "monthly_records": r.records, "weekly_records": ";".join(weeks["record_id"].astype(str))})
+    out = pd.DataFrame(rows, columns=WEEKLY_CHECK_COLUMNS)
+    for col in ("weeks", "days_covered", "days_in_month"):
+        out[col] = out[col].astype("int64")
+    out["fully_covered"] = out["fully_covered"].astype(bool)
+    for col in ("monthly", "weekly_sum", "difference"):
+        out[col] = out[col].astype("float64")
+    for col in ("month", "measure", "monthly_records", "weekly_records"):
+        out[col] = out[col].astype("string")
+    return out.sort_values(["month", "measure"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# 4. annual rates per area
+
+
+def annual_figures(periods: pd.DataFrame, require_types: bool = True) -> pd.DataFrame:
+    """One annual all-operator statement per calendar year: hectares and (optionally) the items by type.
+
+    Candidates: annual statements of a calendar year, all operators and all territory (``periods`` of
+    scope "all"), grouped into releases (a record and its relays, ``duplicate_of``). Mine Action Review's
+    annual "hectares" (anti-personnel mined area only) are another measure and never used. The release is
+    chosen by reporting body: ANAMA's own annual release first, then the Cabinet of Ministers, the
+    presidential administration, the President, the MFA, then any other body; among releases of the same
+    body, the first recorded. With ``require_types`` only releases that give hectares and all three types
+    (AP, AT, other) qualify.
+
+    Within the release, the hectares are taken at their most precise printing (relays sometimes truncate:
+    62,023 ha in cl123 against 62,023.9 in its relay cl124; 41,915 in cl050 against 41,915.77 in cl052),
+    an exact figure before a bound; the items from the release's first record that gives them. Columns:
+    year, release, hectares, hectares_qualifier, hectares_record, and for each type ``<type>``,
+    ``<type>_qualifier``, ``<type>_record`` (NaN / NA where the release gives none), ``record_id`` (the
+    records used, semicolon-joined).
+    """
+    _require(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier",
+                       "reporting_body", "duplicate_of"], "annual_figures")
+    p = periods
+    if "operators" in p.columns:
+        p = p[p["operators"] == "all"]
+    if "territory" in p.columns:
+        p = p[p["territory"] == "all"]
+    a = _calendar_year(p)
+    a = a[~a["reporting_body"].isin(OTHER_MEASURE_BODIES)].copy()
+    a["release"] = a["duplicate_of"].fillna(a["record_id"]).astype(str)
+    rank = {b: i for i, b in enumerate(ANNUAL_BODY_PRIORITY)}
+    rows = []
+    for year, grp in a.groupby("year", sort=True):
+        best = None
+        for release, rel in grp.groupby("release", sort=True):
+            measures = set(rel["measure"])
+            if "hectares" not in measures or (require_types and not set(ITEM_TYPES) <= measures):
+                continue
+            body_rows = rel[rel["record_id"] == release]
+            body = str((body_rows if not body_rows.empty else rel)["reporting_body"].iloc[0])
+            key = (rank.get(body, len(rank)), release)
+            if best is None or key < best[0]:
+                best = (key, release, rel)
+        if best is None:
+            continue
+        _, release, rel = best
+        ha = rel[rel["measure"] == "hectares"].copy()
+        ha["_dec"] = ha["value"].map(_decimals)
+        ha["_exact"] = (ha["qualifier"] == "exact").astype(int)
+        ha["_orig"] = (ha["record_id"] == release).astype(int)
+        ha = ha.sort_values(["_exact", "_dec", "_orig"], ascending=False, kind="stable")
+        h = ha.iloc[0]
+        row = {"year": int(year), "release": release, "hectares": float(h["value"]),
+               "hectares_qualifier": str(h["qualifier"]), "hectares_record": str(h["record_id"])}
+        used = [str(h["record_id"])]
+        for t in ITEM_TYPES:
+            it = rel[rel["measure"] == t].copy()
+            if it.empty:
+                row.update({t: math.nan, f"{t}_qualifier": pd.NA, f"{t}_record": pd.NA})
+                continue
+            it["_orig"] = (it["record_id"] == release).astype(int)
+            it = it.sort_values(["_orig", "record_id"], ascending=[False, True], kind="stable")
+            i = it.iloc[0]
+            row.update({t: float(i["value"]), f"{t}_qualifier": str(i["qualifier"]), f"{t}_record": str(i["record_id"])})
+            used.append(str(i["record_id"]))
+        row["record_id"] = ";".join(sorted(dict.fromkeys(used)))
+        rows.append(row)
+    cols = ["year", "release", "hectares", "hectares_qualifier", "hectares_record"]
+    for t in ITEM_TYPES:
+        cols += [t, f"{t}_qualifier", f"{t}_record"]
+    cols.append("record_id")
+    out = pd.DataFrame(rows, columns=cols)
+    out["year"] = out["year"].astype("int64")
+    return out
+
+
+def items_per_100_ha(periods: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Items found per 100 ha cleared, by type and calendar year, with an exact Poisson interval.
+
+    Figures: one annual all-operator statement per year, chosen by :func:`annual_figures` (ANAMA's own
+    annual release preferred when there are several; hectares at the release's most precise printing).
+    ``per_100_ha`` = items / hectares x 100 (items per 100 ha). Interval: (1 - ``alpha``) exact (Garwood)
+    Poisson interval for a rate, ``statsmodels.stats.rates.confint_poisson(items, exposure=hectares/100,
+    method="exact-c")``, i.e. chi2(alpha/2; 2k)/2 and chi2(1 - alpha/2; 2k + 2)/2 divided by the exposure;
+    it treats the hectares as a fixed, known exposure and the items as independent events. Items come in
+    clusters (minefields, ammunition caches), so the counts are over-dispersed and the interval is
+    optimistic (too narrow); it is the counting uncertainty only. An "over 8,780" (at least) count is
+    used as the count. Also: "hectares cleared" includes battle-area clearance and survey-based release.
+
+    Columns: year, measure (ap_mines, at_mines, uxo), items, hectares, per_100_ha, lower, upper, record_id
+    (the records used), items_qualifier, hectares_qualifier. Sorted by year and type.
+    """
+    fig = annual_figures(periods, require_types=True)
+    rows = []
+    for r in fig.to_dict("records"):
+        for t in ITEM_TYPES:
+            if pd.isna(r[t]):
+                continue
+            rec = ";".join(sorted(dict.fromkeys([r["hectares_record"], r[f"{t}_record"]])))
+            rows.append({"year": r["year"], "measure": t, "items": int(round(r[t])), "hectares": r["hectares"],
+                         "record_id": rec, "items_qualifier": r[f"{t}_qualifier"],
+                         "hectares_qualifier": r["hectares_qualifier"]})
+    out = pd.DataFrame(rows, columns=[c for c in ITEMS_RATE_COLUMNS if c not in ("per_100_ha", "lower", "upper")])
+    exposure = out["hectares"].to_numpy(dtype=float) / 100.0
+    counts = out["items"].to_numpy(dtype=float)
+    out["per_100_ha"] = counts / exposure if len(out) else np.array([], dtype=float)
+    if len(out):
+        out["lower"], out["upper"] = _poisson_rate(counts, exposure, alpha)
+    else:
+        out["lower"], out["upper"] = np.array([], dtype=float), np.array([], dtype=float)
+    out = out[ITEMS_RATE_COLUMNS]
+    out["year"] = out["year"].astype("int64")
+    out["items"] = out["items"].astype("int64")
+    for col in ("hectares", "per_100_ha", "lower", "upper"):
+        out[col] = out[col].astype("float64")
+    for col in ("measure", "record_id", "items_qualifier", "hectares_qualifier"):
+        out[col] = out[col].astype("string")
+    return out.reset_index(drop=True)
+
+
+def casualties_per_10000_ha(casualty_daily: pd.DataFrame, periods: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Mine and ERW casualties (killed + injured) per 10,000 ha cleared, by calendar year.
+
+    Years: those with an annual all-operator hectares statement (chosen by :func:`annual_figures`
+    without requiring the types: ANAMA's own release first, hectares at their most precise printing) and a
+    casualty series covering the whole year (both 31 Dec of the year before and 31 Dec of the year).
+    ``casualty_daily``: columns date, measure, estimate, lower, upper (``data/processed/
+    casualties_cumulative_daily.csv``); measure "total" = killed + injured since the ceasefire.
+
+    ``casualties`` = estimate(31 Dec) - estimate(31 Dec of the year before), rounded to a whole number
+    (people); ``per_10000_ha`` = casualties / hectares x 10,000. Interval: (1 - ``alpha``) exact (Garwood)
+    Poisson interval, ``statsmodels.stats.rates.confint_poisson(casualties, exposure=hectares/10000,
+    method="exact-c")``, with the hectares as a fixed exposure; casualties come in clusters, so it is
+    optimistic, and it ignores the uncertainty of the casualty series itself, which is given separately as
+    ``casualties_lower`` / ``casualties_upper`` (the conservative range of the difference of the series'
+    90% intervals, as in :func:`monthly_from_cumulative`). This is a ratio of two national totals, not a
+    risk per hectare: most casualties do not happen on the land being cleared.
+
+    Columns: year, casualties, hectares, per_10000_ha, lower, upper, record_id, hectares_qualifier,
+    casualties_lower, casualties_upper.
+    """
+    _require(casualty_daily, ["date", "measure", "estimate", "lower", "upper"], "casualties_per_10000_ha")
+    c = casualty_daily[casualty_daily["measure"].astype("string") == "total"].copy()
+    c["date"] = pd.to_datetime(c["date"]).dt.normalize()
+    c = c.set_index("date").sort_index()
+    fig = annual_figures(periods, require_types=False)
+    rows = []
+    for r in fig.to_dict("records"):
+        y = r["year"]
+        end = _at(c, pd.Timestamp(f"{y}-12-31"))
+        start = _at(c, pd.Timestamp(f"{y - 1}-12-31"))
+        if end is None or start is None:
+            continue
+        value, lo, hi = _difference(end, start)
+        rows.append({"year": y, "casualties": int(round(value)), "hectares": r["hectares"],
+                     "record_id": r["hectares_record"], "hectares_qualifier": r["hectares_qualifier"],
+                     "casualties_lower": lo, "casualties_upper": hi})
+    out = pd.DataFrame(rows, columns=[c_ for c_ in CASUALTY_RATE_COLUMNS if c_ not in ("per_10000_ha", "lower", "upper")])
+    exposure = out["hectares"].to_numpy(dtype=float) / 10000.0
+    counts = out["casualties"].to_numpy(dtype=float)
+    if len(out):
+        out["per_10000_ha"] = counts / exposure
+        out["lower"], out["upper"] = _poisson_rate(counts, exposure, alpha)
+    else:
+        out["per_10000_ha"] = out["lower"] = out["upper"] = np.array([], dtype=float)
+    out = out[CASUALTY_RATE_COLUMNS]
+    out["year"] = out["year"].astype("int64")
+    out["casualties"] = out["casualties"].astype("int64")
+    for col in ("hectares", "per_10000_ha", "lower", "upper", "casualties_lower", "casualties_upper"):
+        out[col] = out[col].astype("float64")
+    for col in ("record_id", "hectares_qualifier"):
+        out[col] = out[col].astype("string")
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# figures
+
+
+def _month_mid(months: pd.Series) -> pd.Series:
+    return pd.to_datetime(months.astype(str) + "-01") + pd.Timedelta(days=14)
+
+
+def _date_axis(ax) -> None:
+    locator = AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: str = "all") -> Figure:
+    """The monthly amount of one measure and scope from every source, each source a separate series.
+
+    ``monthly`` is the output of :func:`clearance_monthly` (or a frame with its columns). Differences of
+    the cumulative series: a line with its conservative range as a band; monthly statements: markers
+    (both rows where two statements disagree); sums of weekly statements that cover the whole month:
+    other markers. Each series has its own colour, marker and line style (``category_style``), placed at the
+    middle of its month. y: hectares or items per month. The figure is returned, not saved.
+    """
+    _require(monthly, CLEARANCE_MONTHLY_COLUMNS, "plot_monthly_rate")
+    sel = monthly[(monthly["measure"] == measure) & (monthly["scope"] == scope)]
+    if sel.empty:
+        raise ValueError(f"plot_monthly_rate: no monthly figures of {measure!r} for scope {scope!r}")
+    fig, ax = new_figure("double", height_cm=8)
+    basis = sel["basis"].astype(str)
+    series = [
+        (BASIS_CUMULATIVE, basis == BASIS_CUMULATIVE, "difference of the cumulative series (conservative range)"),
+        (BASIS_MONTHLY, basis.str.startswith(BASIS_MONTHLY), "monthly statement"),
+        (BASIS_WEEKLY, basis == BASIS_WEEKLY, "sum of weekly statements covering the month"),
+    ]
+    for i, (name, mask, label) in enumerate(series):
+        part = sel[mask.to_numpy()].sort_values("month", kind="stable")
+        if part.empty:
+            continue
+        style = category_style(i)
+        x = _month_mid(part["month"])
+        y = part["value"].to_numpy(dtype=float)
+        if name == BASIS_CUMULATIVE:
+            ax.fill_between(x, part["lower"].to_numpy(dtype=float), part["upper"].to_numpy(dtype=float),
+                            color=style["color"], alpha=0.25, linewidth=0, step=None)
+            ax.plot(x, y, color=style["color"], linestyle=style["linestyle"], marker="none", label=label)
+        else:
+            ax.plot(x, y, color=style["color"], marker=style["marker"], linestyle="none",
+                    markerfacecolor="none" if name == BASIS_WEEKLY else style["color"], label=label)
+    _date_axis(ax)
+    unit = "Hectares cleared per month" if measure == "hectares" else f"{LABELS.get(measure, measure).capitalize()}\nper month"
+    ax.set_ylabel(unit)
+    ax.set_xlabel("Month")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left")
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.96, bottom=0.16)
+    return fig
+
+
+def plot_items_by_type(periods: pd.DataFrame) -> Figure:
+    """Items found per calendar year by type (AP mines, AT mines, other ordnance), lines with markers.
+
+    Figures from :func:`annual_figures` (one all-operator annual statement per year, ANAMA's own release
+    preferred). One series per type, each with its own colour, marker and line style. y: items per year.
+    The figure is returned, not saved.
+    """
+    tab = annual_figures(periods, require_types=True)
+    if tab.empty:
+        raise ValueError("plot_items_by_type: no annual statement gives the items by type")
+    fig, ax = new_figure("single", height_cm=6.5)
+    for i, t in enumerate(ITEM_TYPES):
+        part = tab.dropna(subset=[t])
+        ax.plot(part["year"].to_numpy(), part[t].to_numpy(dtype=float), label=SHORT[t], **category_style(i))
+    ax.set_xticks(tab["year"].to_numpy(), [str(y) for y in tab["year"]])
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Items found and\nneutralised per year")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    ax.legend(loc="upper left")
+    fig.subplots_adjust(left=0.22, right=0.97, top=0.95, bottom=0.2)
+    return fig
+
+
+def plot_items_per_100_ha(table: pd.DataFrame) -> Figure:
+    """Items per 100 ha cleared by type and year with their exact Poisson 95% intervals as error bars.
+
+    ``table`` is the output of :func:`items_per_100_ha`. One error-bar series per type (own colour, marker
+    and line style), slightly offset on the year axis so that the bars do not overlap. Log y axis (the
+    types differ by more than ten times). The figure is returned, not saved.
+    """
+    _require(table, ["year", "measure", "per_100_ha", "lower", "upper"], "plot_items_per_100_ha")
+    if table.empty:
+        raise ValueError("plot_items_per_100_ha: the table is empty")
+    fig, ax = new_figure("single", height_cm=6.5)
+    present = [t for t in ITEM_TYPES if (table["measure"] == t).any()]
+    present += sorted(set(table["measure"].astype(str)) - set(present))
+    for i, t in enumerate(present):
+        part = table[table["measure"] == t].sort_values("year")
+        offset = (i - (len(present) - 1) / 2) * 0.12
+        y = part["per_100_ha"].to_numpy(dtype=float)
+        yerr = np.vstack([y - part["lower"].to_numpy(dtype=float), part["upper"].to_numpy(dtype=float) - y])
+        ax.errorbar(part["year"].to_numpy(dtype=float) + offset, y, yerr=yerr, capsize=2,
+                    label=SHORT.get(t, t), **category_style(i))
+    years = sorted(set(table["year"].astype(int)))
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_yscale("log")
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Items per 100 ha cleared\n(95% exact Poisson interval)")
+    ax.legend(loc="best")
+    fig.subplots_adjust(left=0.22, right=0.97, top=0.95, bottom=0.2)
+    return fig

@@ -1,0 +1,524 @@
+"""How long the remaining contaminated land would take to clear: scenarios, rates, intervals, targets.
+
+Units: areas in **hectares** (ha; 1 km² = 100 ha, :data:`KM2`), rates in **hectares per year** (the trend in
+hectares per month, see below), durations in **years** (of 365.25 days), completion dates as **decimal
+calendar years** (2039.26 = about 5 April 2039).
+
+Method:
+
+- *Remaining area* = estimated contaminated area − hectares cleared since 10 Nov 2020, for every
+  published estimate taken as a named scenario (AzCBL 8,000 km², Feb 2023; ANAMA 9,000 km², Nov 2023;
+  1,166,702 ha suspected hazardous area, 2024). The estimates are treated as gross totals (contamination
+  at the ceasefire); each is a notebook parameter. Remaining never goes below 0.
+- *Years to completion* by three methods:
+
+  (a) the **last twelve months' rate** (ha/year), constant from today: years = remaining / rate;
+  (b) the **fitted trend**: the monthly clearance rate ``exp(a + b·t)`` ha/month (t in years since the
+      ceasefire) continued from today, solved in closed form for the time at which cumulative clearance
+      reaches the remaining area (see :func:`years_at_trend`); if the trend falls (b < 0) and the total it
+      can ever clear is less than the remaining area, the answer is ``inf``: *never at this trend*;
+  (c) the **planned annual rates** stated in the sources (40,000 ha in 2022, 60,000 ha in 2024, more than
+      65,000 ha in 2025 and 2026), constant from today.
+
+- *Intervals* (the ``interval`` column names what each reflects): for (a) the interval of the last-12-months
+  rate and of cleared-to-date; for (b) a parametric bootstrap of the trend coefficients (draws of (a, b)
+  from their multivariate normal sampling distribution) combined with the interval of cleared-to-date;
+  for (c) cleared-to-date only, the plan being taken as stated. The lower number of years always
+  pairs the higher rate with the lower remaining area.
+- *Targets*: about 10 years from Nov 2020 (ANAMA, so about 2030) and about 30 years from Oct 2022
+  (President Aliyev quoting "international experts", so about 2052).
+
+What "hectares cleared" means: see :data:`HECTARES_CAVEAT`. The published hectares are land *released*,
+not anti-personnel minefield cleared: they include battle-area clearance and survey-based release, so
+the projection is of land release, and a year to "completion" is when the released area would equal the
+estimate, not when the last mine is lifted.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from .figures import category_style, new_figure
+
+#: Hectares per square kilometre.
+KM2 = 100.0
+CEASEFIRE = pd.Timestamp("2020-11-10")
+DAYS_PER_YEAR = 365.25
+#: Seed of the parametric bootstrap (the ceasefire's date).
+SEED = 20201110
+
+HECTARES_CAVEAT = (
+    "'Hectares cleared' in the official releases is land released, not anti-personnel minefield cleared: it "
+    "includes battle-area clearance and survey-based release. Mine Action Review counted 3.52 km² (352 ha) of "
+    "anti-personnel mined area cleared in 2022, against ANAMA's 41,915 ha 'cleared of mines and UXO' that year."
+)
+
+METHOD_LAST12 = "last 12 months' rate"
+METHOD_TREND = "fitted trend"
+PLANNED_PREFIX = "planned: "
+
+SCENARIO_COLUMNS = ["scenario", "contaminated_ha"]
+REMAINING_COLUMNS = ["scenario", "contaminated_ha", "cleared_ha", "cleared_lower", "cleared_upper",
+                     "remaining_ha", "remaining_lower", "remaining_upper"]
+PROJECTION_COLUMNS = ["scenario", "method", "contaminated_ha", "cleared_ha", "remaining_ha", "remaining_lower",
+                      "remaining_upper", "rate_ha_per_year", "rate_lower", "rate_upper", "years", "lower", "upper",
+                      "completion_year", "completion_lower", "completion_upper", "interval", "note"]
+TARGET_COLUMNS = ["target", "year", "source_note"]
+
+_DEFAULT_TARGETS = {
+    "ANAMA, Nov 2020: all territory in about 10 years": 2030,
+    "President Aliyev citing international experts, Oct 2022: about 30 years": 2052,
+}
+_DEFAULT_TARGET_NOTES = {
+    "ANAMA, Nov 2020: all territory in about 10 years":
+        "contamination_estimates ce025 (Azernews, 30 Nov 2020, Idris Ismayilov, ANAMA): 'complete the cleaning of "
+        "the territories within 10 years' from Nov 2020",
+    "President Aliyev citing international experts, Oct 2022: about 30 years":
+        "contamination_estimates ce027 (News.az, 13 Oct 2022, CICA summit): 'nearly 30 years and 25 billion US "
+        "dollars', attributed to unnamed international experts",
+}
+
+
+# --------------------------------------------------------------------------------------------- scenarios
+
+
+def default_scenarios() -> dict[str, float]:
+    """The published estimates of the contaminated area, in hectares, by scenario name.
+
+    - AzCBL, Feb 2023: "about 8,000 square kilometers ... must be cleared" (ce007) = 800,000 ha;
+    - ANAMA, Nov 2023: "about 9,000 square kilometers of territory were mined" (ce003) = 900,000 ha;
+    - 2024: 1,166,702 ha "expected to contain landmines" (ce010, ce031; ANAMA's "nearly 1 million 167
+      thousand hectares", Oct 2024, ce014; 11,667 km², ce044).
+    """
+    return {
+        "AzCBL 8,000 km² (2023)": 8_000 * KM2,
+        "ANAMA 9,000 km² (2023)": 9_000 * KM2,
+        "ANAMA 1,166,702 ha (2024)": 1_166_702.0,
+    }
+
+
+def _check_scenarios(scenarios: Mapping[str, float]) -> None:
+    if not isinstance(scenarios, Mapping) or not scenarios:
+        raise ValueError(f"scenarios must be a non-empty dict of name -> hectares, got {scenarios!r}")
+    for name, value in scenarios.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(value) or value <= 0:
+            raise ValueError(f"scenario {name!r}: contaminated area must be a positive number of hectares, got {value!r}")
+
+
+def scenario_table(scenarios: Mapping[str, float]) -> pd.DataFrame:
+    """One row per scenario: ``scenario`` (name), ``contaminated_ha`` (estimated contaminated area, ha).
+
+    Inputs are in hectares (multiply km² by :data:`KM2`)."""
+    _check_scenarios(scenarios)
+    return pd.DataFrame({"scenario": list(scenarios), "contaminated_ha": [float(v) for v in scenarios.values()]},
+                        columns=SCENARIO_COLUMNS)
+
+
+def remaining(scenarios: Mapping[str, float], cleared: float, cleared_lower: float | None = None,
+              cleared_upper: float | None = None) -> pd.DataFrame:
+    """Remaining area of each scenario = contaminated − cleared (ha), never below 0.
+
+    ``cleared`` is the hectares cleared (released) since the ceasefire up to today, with its interval
+    ``cleared_lower``–``cleared_upper`` (default: no interval). The remaining area's interval comes
+    from it: ``remaining_lower = contaminated − cleared_upper`` and ``remaining_upper = contaminated −
+    cleared_lower``.
+
+    Columns: ``scenario, contaminated_ha, cleared_ha, cleared_lower, cleared_upper, remaining_ha,
+    remaining_lower, remaining_upper`` (all ha).
+    """
+    cleared_lower = cleared if cleared_lower is None else cleared_lower
+    cleared_upper = cleared if cleared_upper is None else cleared_upper
+    for name, value in (("cleared", cleared), ("cleared_lower", cleared_lower), ("cleared_upper", cleared_upper)):
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a non-negative number of hectares, got {value!r}")
+    if not cleared_lower <= cleared <= cleared_upper:
+        raise ValueError(f"need cleared_lower <= cleared <= cleared_upper, got {cleared_lower}, {cleared}, {cleared_upper}")
+    out = scenario_table(scenarios)
+    out["cleared_ha"] = float(cleared)
+    out["cleared_lower"] = float(cleared_lower)
+    out["cleared_upper"] = float(cleared_upper)
+    total = out["contaminated_ha"]
+    out["remaining_ha"] = (total - cleared).clip(lower=0.0)
+    out["remaining_lower"] = (total - cleared_upper).clip(lower=0.0)
+    out["remaining_upper"] = (total - cleared_lower).clip(lower=0.0)
+    return out[REMAINING_COLUMNS]
+
+
+# --------------------------------------------------------------------------------------------- years
+
+
+def _years(remaining_ha, rate):
+    remaining_ha, rate = np.broadcast_arrays(np.asarray(remaining_ha, dtype=float), np.asarray(rate, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        years = np.where(rate > 0, remaining_ha / np.where(rate > 0, rate, 1.0), np.inf)
+    return np.where(remaining_ha <= 0, 0.0, years)
+
+
+def _out(x):
+    x = np.asarray(x, dtype=float)
+    return float(x) if x.ndim == 0 else x
+
+
+def years_at_constant_rate(remaining_ha, rate_ha_per_year, rate_lower=None, rate_upper=None):
+    """Years to clear ``remaining_ha`` hectares at a constant ``rate_ha_per_year``: years = remaining / rate.
+
+    The interval comes from the rate's interval: the *lower* number of years from ``rate_upper`` and
+    the *upper* from ``rate_lower``. A rate of 0 or less gives ``inf`` years (never); a remaining area of
+    0 gives 0 years. Vectorised over arrays (broadcast). Returns ``(years, lower, upper)``.
+    """
+    rate_lower = rate_ha_per_year if rate_lower is None else rate_lower
+    rate_upper = rate_ha_per_year if rate_upper is None else rate_upper
+    lo, mid, hi = (np.asarray(v, dtype=float) for v in (rate_lower, rate_ha_per_year, rate_upper))
+    if np.any(np.isnan(mid)) or np.any(lo > mid) or np.any(mid > hi):
+        raise ValueError(f"need rate_lower <= rate_ha_per_year <= rate_upper, got {rate_lower}, {rate_ha_per_year}, {rate_upper}")
+    if np.any(np.asarray(remaining_ha, dtype=float) < 0):
+        raise ValueError("remaining_ha must not be negative")
+    return _out(_years(remaining_ha, mid)), _out(_years(remaining_ha, hi)), _out(_years(remaining_ha, lo))
+
+
+def trend_years(remaining_ha, intercept, slope, start_years):
+    """Closed-form years T for the trend ``exp(a + b·t)`` ha/month (t in years since the ceasefire),
+    started at ``t = start_years``, to clear ``remaining_ha`` hectares. Broadcasts over arrays.
+
+    Cumulative clearance over the next T years is ``C(T) = ∫ 12·exp(a + b·t) dt`` from s to s + T, i.e.
+    ``r0·(exp(b·T) − 1)/b`` with ``r0 = 12·exp(a + b·s)`` the current rate in ha/year (``r0·T`` if b = 0).
+    Solving ``C(T) = R``: ``T = ln(1 + R·b/r0)/b``. If b < 0 the trend can only ever clear ``r0/(−b)``
+    hectares; when that is less than R (or equal) the answer is ``inf``: never at this trend.
+    """
+    R, a, b, s = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (remaining_ha, intercept, slope, start_years)))
+    r0 = 12.0 * np.exp(a + b * s)
+    x = R * b / r0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        general = np.log1p(np.where(x > -1, x, 0.0)) / np.where(b == 0, 1.0, b)
+        # |b| tiny: the series ln(1+x)/b = (R/r0)(1 − x/2 + x²/3) avoids cancellation.
+        small = (R / r0) * (1 - x / 2 + x * x / 3)
+    years = np.where(np.abs(x) < 1e-6, small, general)
+    years = np.where(x <= -1, np.inf, years)
+    return _out(np.where(R <= 0, 0.0, years))
+
+
+def _percentiles(draws: np.ndarray, level: float, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical percentiles (1 − level)/2 and 1 − (1 − level)/2 of draws that may hold ``inf``: the
+    inverted empirical distribution function (no interpolation, so an ``inf`` draw is kept as ``inf``)."""
+    q = (1 - level) / 2
+    lo = np.quantile(draws, q, axis=axis, method="inverted_cdf")
+    hi = np.quantile(draws, 1 - q, axis=axis, method="inverted_cdf")
+    return lo, hi
+
+
+def _check_trend(intercept, slope, cov, level, n_draws) -> np.ndarray:
+    cov = np.asarray(cov, dtype=float)
+    if cov.shape != (2, 2) or not np.all(np.isfinite(cov)) or not np.allclose(cov, cov.T):
+        raise ValueError(f"cov must be a symmetric 2x2 covariance matrix of (intercept, slope), got {cov!r}")
+    if np.any(np.linalg.eigvalsh(cov) < -1e-12 * max(1.0, float(np.abs(cov).max()))):
+        raise ValueError("cov must be positive semi-definite")
+    if not (np.isfinite(intercept) and np.isfinite(slope)):
+        raise ValueError(f"intercept and slope must be finite, got {intercept!r}, {slope!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level!r}")
+    if int(n_draws) < 1:
+        raise ValueError(f"n_draws must be positive, got {n_draws!r}")
+    return cov
+
+
+def trend_draws(intercept: float, slope: float, cov, n_draws: int = 4000, seed: int = SEED) -> np.ndarray:
+    """``n_draws`` × 2 draws of (intercept, slope) from the multivariate normal with mean (intercept,
+    slope) and covariance ``cov`` (the fit's sampling distribution), with ``numpy.random.default_rng(seed)``."""
+    cov = _check_trend(intercept, slope, cov, 0.5, n_draws)
+    rng = np.random.default_rng(seed)
+    return rng.multivariate_normal([intercept, slope], cov, size=int(n_draws), method="eigh")
+
+
+def years_at_trend(remaining_ha, intercept: float, slope: float, cov, start_years: float, level: float = 0.90,
+                   n_draws: int = 4000, seed: int = SEED):
+    """Years to clear ``remaining_ha`` hectares if the monthly clearance rate follows its fitted trend.
+
+    The trend: ``rate(t) = exp(intercept + slope·t)`` hectares per month, t in years since 10 Nov 2020,
+    continued from ``t = start_years`` (today). The years T solve, in closed form (:func:`trend_years`),
+    ``∫_s^{s+T} 12·exp(a + b·t) dt = remaining``. If the slope is negative and the trend can never clear the
+    remaining area (``12·exp(a + b·s)/(−b) <= remaining``), the result is ``inf``: never at this trend.
+
+    Interval: **parametric bootstrap of the trend coefficients**: ``n_draws`` draws of (a, b) from the
+    multivariate normal (coefficients, ``cov``) with ``numpy.random.default_rng(seed)``, T computed for each,
+    and the empirical ``(1 − level)/2`` and ``1 − (1 − level)/2`` percentiles taken with infinite draws
+    counted (so the upper bound may be ``inf``). It reflects the uncertainty of the fitted trend only,
+    not a departure from it.
+
+    ``remaining_ha`` may be a number or an array (one value each). Returns ``(years, lower, upper)``.
+    """
+    cov = _check_trend(intercept, slope, cov, level, n_draws)
+    R = np.asarray(remaining_ha, dtype=float)
+    if np.any(R < 0):
+        raise ValueError("remaining_ha must not be negative")
+    point = trend_years(R, intercept, slope, start_years)
+    ab = trend_draws(intercept, slope, cov, n_draws, seed)
+    draws = trend_years(R[None, ...] if R.ndim else R, ab[:, 0].reshape((-1,) + (1,) * R.ndim),
+                        ab[:, 1].reshape((-1,) + (1,) * R.ndim), start_years)
+    lo, hi = _percentiles(np.asarray(draws, dtype=float), level, axis=0)
+    return point, _out(lo), _out(hi)
+
+
+# --------------------------------------------------------------------------------------------- table
+
+
+def decimal_year(date) -> float:
+    """A date as a decimal calendar year: 2026-01-01 -> 2026.0, 2026-07-02 -> about 2026.5."""
+    ts = pd.Timestamp(date)
+    days = 366 if ts.is_leap_year else 365
+    return ts.year + (ts.day_of_year - 1 + (ts - ts.normalize()) / pd.Timedelta(days=1)) / days
+
+
+def years_since_ceasefire(date) -> float:
+    """Years (of 365.25 days) from 10 Nov 2020 to ``date``: the time axis of the trend."""
+    return (pd.Timestamp(date) - CEASEFIRE) / pd.Timedelta(days=1) / DAYS_PER_YEAR
+
+
+def _pct(level: float) -> str:
+    return f"{level * 100:g}%"
+
+
+def _note(method: str, years: float, upper: float) -> str:
+    what = "trend" if method == METHOD_TREND else "rate"
+    if np.isinf(years):
+        return f"never at this {what}"
+    if np.isinf(upper):
+        return f"upper bound: never at this {what}"
+    return ""
+
+
+def projection_table(remaining_df: pd.DataFrame, last12_rate: float | None, last12_lower: float | None,
+                     last12_upper: float | None, trend: Mapping | None, planned_rates: Mapping[str, float],
+                     today, level: float = 0.90, n_draws: int = 4000, seed: int = SEED) -> pd.DataFrame:
+    """Years to completion for every scenario × method, with intervals and completion years.
+
+    ``remaining_df`` comes from :func:`remaining`. Methods (``method`` column):
+
+    - ``"last 12 months' rate"``: ``last12_rate`` ha/year with its interval ``last12_lower``–``last12_upper``
+      (``None`` leaves the rows out);
+    - ``"fitted trend"``: ``trend`` is a dict with ``intercept``, ``slope`` (of log hectares per month
+      against years since the ceasefire), ``cov`` (their 2x2 covariance) and ``start_years`` (today on
+      that axis; computed from ``today`` if missing), or ``None`` (no trend rows);
+    - ``"planned: <name>"`` for each entry of ``planned_rates`` (name -> ha/year).
+
+    Each interval pairs the high rate with the low remaining area (``remaining_lower``) for the lower
+    number of years, and the low rate with ``remaining_upper`` for the upper; ``interval`` names what it
+    reflects. ``level`` is the trend bootstrap's level and the level named for the others (give the
+    last-12-months interval at the same level).
+
+    Columns: ``scenario, method, contaminated_ha, cleared_ha, remaining_ha, remaining_lower, remaining_upper``
+    (ha), ``rate_ha_per_year, rate_lower, rate_upper`` (ha/year; NaN for the trend), ``years, lower, upper``
+    (years from ``today``), ``completion_year, completion_lower, completion_upper`` (decimal calendar
+    years = today + years; ``inf`` stays ``inf``), ``interval`` (text), ``note`` ("never at this trend"
+    / "... rate" when the point estimate is infinite, "upper bound: never at this ..." when only the
+    upper bound is, else empty).
+    """
+    missing = [c for c in REMAINING_COLUMNS if c not in remaining_df.columns]
+    if missing:
+        raise ValueError(f"remaining_df lacks columns {missing}; build it with projection.remaining()")
+    now = decimal_year(today)
+    pct = _pct(level)
+    rows = []
+
+    def add(method, rate, rate_lo, rate_hi, years, lo, hi, interval):
+        for i, r in enumerate(remaining_df.itertuples(index=False)):
+            y, l, u = (float(np.atleast_1d(v)[i]) for v in (years, lo, hi))
+            rows.append({"scenario": r.scenario, "method": method, "contaminated_ha": r.contaminated_ha,
+                         "cleared_ha": r.cleared_ha, "remaining_ha": r.remaining_ha,
+                         "remaining_lower": r.remaining_lower, "remaining_upper": r.remaining_upper,
+                         "rate_ha_per_year": rate, "rate_lower": rate_lo, "rate_upper": rate_hi,
+                         "years": y, "lower": l, "upper": u, "completion_year": now + y,
+                         "completion_lower": now + l, "completion_upper": now + u, "interval": interval,
+                         "note": _note(method, y, u)})
+
+    R = remaining_df["remaining_ha"].to_numpy(float)
+    R_lo = remaining_df["remaining_lower"].to_numpy(float)
+    R_hi = remaining_df["remaining_upper"].to_numpy(float)
+
+    if last12_rate is not None:
+        lo_rate = last12_rate if last12_lower is None else last12_lower
+        hi_rate = last12_rate if last12_upper is None else last12_upper
+        years, _, _ = years_at_constant_rate(R, last12_rate, lo_rate, hi_rate)
+        _, lower, _ = years_at_constant_rate(R_lo, last12_rate, lo_rate, hi_rate)
+        _, _, upper = years_at_constant_rate(R_hi, last12_rate, lo_rate, hi_rate)
+        add(METHOD_LAST12, float(last12_rate), float(lo_rate), float(hi_rate), years, lower, upper,
+            f"{pct} interval of the last-12-months rate and of cleared-to-date")
+
+    if trend is not None:
+        missing = [k for k in ("intercept", "slope", "cov") if k not in trend]
+        if missing:
+            raise ValueError(f"trend lacks {missing}; expected keys intercept, slope, cov, start_years")
+        s = trend.get("start_years")
+        s = years_since_ceasefire(today) if s is None else float(s)
+        args = dict(intercept=float(trend["intercept"]), slope=float(trend["slope"]), cov=trend["cov"],
+                    start_years=s, level=level, n_draws=n_draws, seed=seed)
+        years, _, _ = years_at_trend(R, **args)
+        _, lower, _ = years_at_trend(R_lo, **args)
+        _, _, upper = years_at_trend(R_hi, **args)
+        add(METHOD_TREND, np.nan, np.nan, np.nan, years, lower, upper,
+            f"{pct} parametric bootstrap of the trend coefficients, and interval of cleared-to-date")
+
+    for name, rate in (planned_rates or {}).items():
+        if isinstance(rate, bool) or not np.isfinite(rate) or rate <= 0:
+            raise ValueError(f"planned rate {name!r} must be a positive number of hectares per year, got {rate!r}")
+        years, _, _ = years_at_constant_rate(R, rate)
+        lower, _, _ = years_at_constant_rate(R_lo, rate)
+        upper, _, _ = years_at_constant_rate(R_hi, rate)
+        add(f"{PLANNED_PREFIX}{name}", float(rate), float(rate), float(rate), years, lower, upper,
+            f"{pct} interval of cleared-to-date only (the planned rate taken as stated)")
+
+    return pd.DataFrame(rows, columns=PROJECTION_COLUMNS)
+
+
+# --------------------------------------------------------------------------------------------- targets
+
+
+def targets(stated: Mapping[str, float] | None = None, source_notes: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The stated completion targets: ``target`` (label), ``year`` (calendar year), ``source_note``.
+
+    Defaults: ANAMA, Nov 2020, "within 10 years" -> 2030 (ce025); President Aliyev quoting international
+    experts, Oct 2022, "nearly 30 years" -> 2052 (ce027). Both are informal: no formal completion date
+    has been published. ``stated`` (label -> year) and ``source_notes`` (label -> text) are notebook
+    parameters."""
+    stated = dict(_DEFAULT_TARGETS if stated is None else stated)
+    notes = dict(_DEFAULT_TARGET_NOTES if source_notes is None else source_notes)
+    for label, year in stated.items():
+        if isinstance(year, bool) or not isinstance(year, (int, float, np.integer, np.floating)) \
+                or not 2020 <= year <= 2200:
+            raise ValueError(f"target {label!r}: year must be a calendar year from 2020, got {year!r}")
+    return pd.DataFrame({"target": list(stated), "year": [float(y) for y in stated.values()],
+                         "source_note": [notes.get(k, "") for k in stated]}, columns=TARGET_COLUMNS)
+
+
+def against_targets(projection: pd.DataFrame, targets_df: pd.DataFrame) -> pd.DataFrame:
+    """Each projection row set against each target: ``scenario, method, target, target_year,
+    completion_year, completion_lower, completion_upper, years_after_target`` (completion − target year;
+    negative = before) and ``verdict``: "before" if the whole interval ends by the target year, "after" if
+    it starts after it, otherwise "interval spans the target"."""
+    out = projection[["scenario", "method", "completion_year", "completion_lower", "completion_upper"]].merge(
+        targets_df[["target", "year"]].rename(columns={"year": "target_year"}), how="cross")
+    out["years_after_target"] = out["completion_year"] - out["target_year"]
+    out["verdict"] = np.select(
+        [out["completion_upper"] <= out["target_year"], out["completion_lower"] > out["target_year"]],
+        ["before", "after"], default="interval spans the target")
+    return out[["scenario", "method", "target", "target_year", "completion_year", "completion_lower",
+                "completion_upper", "years_after_target", "verdict"]]
+
+
+# --------------------------------------------------------------------------------------------- figure
+
+
+def _trend_cumulative(tau: np.ndarray, a, b, s) -> np.ndarray:
+    """Hectares cleared in the ``tau`` years after t = s at the trend exp(a + b·t) ha/month (broadcast)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    r0 = 12.0 * np.exp(a + b * s)
+    bt = b * tau
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(np.abs(bt) < 1e-8, tau * (1 + bt / 2), np.expm1(bt) / np.where(b == 0, 1.0, b))
+    return r0 * factor
+
+
+def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated_ha: float | None = None,
+                   targets_df: pd.DataFrame | None = None, *, trend: Mapping | None = None, today=None,
+                   horizon_year: float = 2060, level: float = 0.90, n_draws: int = 1000, seed: int = SEED,
+                   title: str | None = None) -> Figure:
+    """Cumulative hectares cleared since the ceasefire, and each method's projection to one scenario's total.
+
+    - ``history``: ``date, estimate, lower, upper`` (cumulative ha to each date), drawn as a line with its
+      band;
+    - ``projection``: the rows of :func:`projection_table` for ONE scenario. Each method's path starts at
+      ``today`` from cleared-to-date (``cleared_ha``; the band from ``contaminated − remaining_upper`` to
+      ``contaminated − remaining_lower``) and rises to the scenario total: constant rates as straight lines,
+      the fan between the low rate from the low start and the high rate from the high start; the trend
+      (``trend`` dict as for :func:`projection_table`, needed to draw its rows) along exp(a + b·t), its fan
+      the ``level`` percentile band of paths simulated from ``n_draws`` bootstrap draws of (a, b);
+    - ``contaminated_ha``: the scenario total (default: from ``projection``), a horizontal line;
+    - ``targets_df`` (:func:`targets`): the target years as labelled vertical lines.
+
+    Methods differ by line style and marker as well as colour. ``today`` defaults to the last history
+    date. The x axis is in calendar years up to ``horizon_year``. Returns the Figure (not saved).
+    """
+    if projection.empty:
+        raise ValueError("projection has no rows")
+    if projection["scenario"].nunique() != 1:
+        raise ValueError(f"projection must hold ONE scenario, got {sorted(projection['scenario'].unique())}")
+    hist = history.sort_values("date")
+    total = float(projection["contaminated_ha"].iloc[0] if contaminated_ha is None else contaminated_ha)
+    first = projection.iloc[0]
+    cleared = float(first["cleared_ha"])
+    start_lo = total - float(first["remaining_upper"])
+    start_hi = total - float(first["remaining_lower"])
+    today = pd.Timestamp(hist["date"].iloc[-1] if today is None else today)
+    now = decimal_year(today)
+    tau = np.linspace(0.0, max(horizon_year - now, 0.0), 400)
+    x = now + tau
+
+    fig, ax = new_figure("double", height_cm=9.5)
+    hx = np.array([decimal_year(d) for d in hist["date"]])
+    ax.fill_between(hx, hist["lower"], hist["upper"], color="#999999", alpha=0.4, linewidth=0)
+    ax.plot(hx, hist["estimate"], color="#000000", linewidth=1.1)
+    handles = [Line2D([], [], color="#000000", linewidth=1.1, label="cleared to date (estimate)"),
+               Patch(facecolor="#999999", alpha=0.4, label=f"{_pct(level)} interval")]
+
+    for i, row in enumerate(projection.itertuples(index=False)):
+        style = category_style(i)
+        if row.method == METHOD_TREND:
+            if trend is None:
+                raise ValueError("projection has trend rows: pass trend= (intercept, slope, cov, start_years)")
+            s = trend.get("start_years")
+            s = years_since_ceasefire(today) if s is None else float(s)
+            mid = cleared + _trend_cumulative(tau, trend["intercept"], trend["slope"], s)
+            ab = trend_draws(float(trend["intercept"]), float(trend["slope"]), trend["cov"], n_draws, seed)
+            paths = _trend_cumulative(tau[None, :], ab[:, :1], ab[:, 1:], s)
+            q_lo, q_hi = _percentiles(paths, level, axis=0)
+            low, high = start_lo + q_lo, start_hi + q_hi
+        else:
+            mid = cleared + row.rate_ha_per_year * tau
+            low = start_lo + row.rate_lower * tau
+            high = start_hi + row.rate_upper * tau
+        mid, low, high = (np.minimum(v, total) for v in (mid, low, high))
+        ax.fill_between(x, low, high, color=style["color"], alpha=0.15, linewidth=0)
+        for edge in (low, high):
+            ax.plot(x, edge, color=style["color"], linewidth=0.5, linestyle=style["linestyle"], alpha=0.7)
+        ax.plot(x, mid, color=style["color"], linewidth=1.2, linestyle=style["linestyle"])
+        label = row.method
+        if np.isfinite(row.completion_year) and row.completion_year <= horizon_year:
+            ax.plot([row.completion_year], [total], linestyle="none", marker=style["marker"], color=style["color"],
+                    markersize=5, zorder=4)
+            label += f" (~{row.completion_year:.0f})"
+        else:
+            ax.plot([x[-1]], [mid[-1]], linestyle="none", marker=style["marker"], color=style["color"], markersize=5,
+                    zorder=4)
+            label += " (never)" if np.isinf(row.completion_year) else f" (after {horizon_year:g})"
+        handles.append(Line2D([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
+                              markersize=4, linewidth=1.2, label=label))
+
+    ax.axhline(total, color="#000000", linewidth=0.8, linestyle="-", alpha=0.6)
+    handles.append(Line2D([], [], color="#000000", alpha=0.6, linewidth=0.8,
+                          label=f"scenario total {total:,.0f} ha"))
+    if targets_df is not None:
+        for t in targets_df.itertuples(index=False):
+            ax.axvline(t.year, color="#444444", linewidth=0.8, linestyle=(0, (1, 2)))
+            ax.annotate(textwrap.fill(t.target, 42), xy=(t.year, 0.02), xycoords=("data", "axes fraction"), xytext=(-2, 0),
+                        textcoords="offset points", rotation=90, fontsize=6, ha="right", va="bottom",
+                        color="#444444")
+    ax.set_xlim(min(hx.min(), now) - 0.3, horizon_year)
+    ax.set_ylim(0, total * 1.06)
+    ax.set_xlabel("year")
+    ax.set_ylabel("thousand hectares 'cleared'\nsince 10 Nov 2020")
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v / 1000:,.0f}")
+    ax.text(0.01, 0.98, "'cleared' includes battle-area clearance and survey-based release",
+            transform=ax.transAxes, fontsize=6, va="top", ha="left", color="#444444")
+    if title:
+        ax.set_title(title)
+    # below the axes, where no line or label runs (the source line moves down if they meet)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=7)
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.93 if title else 0.97, bottom=0.3)
+    return fig
