@@ -22,8 +22,8 @@ $(STAMP): requirements.txt pyproject.toml
 
 env: $(STAMP) ## Create or update the virtual environment (.venv) and install the package editable
 
-figures: $(STAMP) ## Execute every notebook with papermill; writes figures/ and the notebooks' outputs
-	$(PY) -m analysis.notebooks $(NOTEBOOKS)
+figures: $(STAMP) ## Run the notebooks whose inputs changed (FORCE=1: all), in parallel; writes figures/ and data/processed/
+	$(PY) -m analysis.notebooks $(if $(FORCE),--force) $(NOTEBOOKS)
 
 test: $(STAMP) ## Run the unit tests and nbval over notebooks/
 	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg

@@ -21,7 +21,7 @@ def test_single_column_is_8_9_cm_wide():
 
 
 def test_saves_every_format_without_dates_or_creator(tmp_path):
-    written = figures.save_figure(_figure(), "t", sources="test", out_dir=tmp_path)
+    written = figures.save_figure(_figure(), "t", sources="test", title="T", caption="C.", out_dir=tmp_path)
     assert [p.name for p in written] == ["t.svg", "t.pdf", "t.png"]
     svg = (tmp_path / "t.svg").read_text()
     pdf = (tmp_path / "t.pdf").read_bytes()
@@ -36,7 +36,7 @@ def test_the_same_figure_gives_the_same_bytes_in_two_processes(tmp_path):
     code = (
         "import sys; from analysis import figures; fig, ax = figures.new_figure('single');"
         "ax.plot([1, 2, 3], [197, 276, 341], **figures.category_style(1));"
-        "figures.save_figure(fig, 'd', sources='test', out_dir=sys.argv[1])"
+        "figures.save_figure(fig, 'd', sources='test', title='T', caption='C.', out_dir=sys.argv[1])"
     )
     for sub in ("a", "b"):
         subprocess.run([sys.executable, "-c", code, str(tmp_path / sub)], check=True)
@@ -46,7 +46,7 @@ def test_the_same_figure_gives_the_same_bytes_in_two_processes(tmp_path):
 
 def test_bad_format_writes_nothing(tmp_path):
     with pytest.raises(ValueError, match="figure formats must be a non-empty list"):
-        figures.save_figure(_figure(), "t", sources="test", formats=["png", "gif"], out_dir=tmp_path)
+        figures.save_figure(_figure(), "t", sources="test", title="T", caption="C.", formats=["png", "gif"], out_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -58,3 +58,17 @@ def test_categories_differ_by_more_than_colour():
 def test_many_categories_stay_distinguishable():
     pairs = {(figures.category_style(i)["color"], figures.category_style(i)["marker"]) for i in range(20)}
     assert len(pairs) == 20
+
+
+def test_the_manifest_records_each_figure(tmp_path):
+    import hashlib
+    import json
+
+    figures.save_figure(_figure(), "t", sources="ANAMA", title="Title", caption="Two sentences. Here.", formats=["svg", "png"],
+                        out_dir=tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    entry = manifest["figures"]["t"]
+    assert entry["title"] == "Title" and entry["caption"] == "Two sentences. Here." and entry["formats"] == ["svg", "png"]
+    assert entry["files"] == {n: hashlib.sha256((tmp_path / n).read_bytes()).hexdigest() for n in ("t.svg", "t.png")}
+    with pytest.raises(ValueError, match="title and a caption"):
+        figures.save_figure(_figure(), "u", sources="x", title="", caption="c", out_dir=tmp_path)

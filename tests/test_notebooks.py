@@ -63,7 +63,7 @@ def test_another_window_changes_the_outputs(tmp_path):
     coverage = next(c for c in nb.cells if c.cell_type == "code" and "coverage_table" in c.source)
     html = coverage.outputs[0]["data"]["text/html"]
     assert "<th>2023</th>" in html and "<th>2024</th>" in html and "<th>2022</th>" not in html
-    assert [p.name for p in (tmp_path / "fig").iterdir()] == ["00_statement_timeline.svg"]
+    assert sorted(p.name for p in (tmp_path / "fig").iterdir()) == ["00_statement_timeline.svg", "manifest.json"]
     assert "papermill" not in nb.metadata and json.dumps(nb).count('"execution"') == 0
 
 
@@ -83,7 +83,7 @@ def test_casualty_notebook_follows_its_window(tmp_path):
     assert committed["month"].min() == "2020-11"
     assert _digest(paths.PROCESSED) == before, "a run with another window must not touch the committed tables"
     assert sorted(p.name for p in (tmp_path / "fig").iterdir()) == [
-        "01_cumulative_total.png", "01_long_run_annual.png", "01_monthly_total.png", "01_since_1991.png"]
+        "01_cumulative_total.png", "01_long_run_annual.png", "01_monthly_total.png", "01_since_1991.png", "manifest.json"]
     text = json.dumps(nbformat.read(out, as_version=4).cells)
     assert "From 01 Jan 2023" in text
 

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import textwrap
 from contextlib import contextmanager
@@ -116,19 +118,28 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+from .manifest import read_manifest, write_manifest  # noqa: E402  (re-exported: the figure manifest)
+
+
 def save_figure(
     fig: Figure,
     name: str,
     *,
     sources: str,
+    title: str,
+    caption: str,
     formats: tuple[str, ...] | list[str] = FORMATS,
     out_dir: Path | str | None = None,
 ) -> list[Path]:
     """Save ``fig`` as ``<out_dir>/<name>.<fmt>`` for each format; return the paths written.
 
-    ``sources`` is the source line printed on the figure ("ANAMA via Trend, Report.az, ..."). Every
-    format is rendered in memory first, so nothing is written unless all formats succeed.
+    ``sources`` is the source line printed on the figure ("ANAMA via Trend, Report.az, ..."); ``title``
+    and ``caption`` (two sentences a reader can paste) go into ``<out_dir>/manifest.json`` with the files,
+    their SHA-256 and formats (the notebook runner adds the notebook, its parameters and the hashes of
+    its input data). Every format is rendered in memory first, so nothing is written unless all succeed.
     """
+    if not title.strip() or not caption.strip():
+        raise ValueError("a figure needs a title and a caption (for figures/manifest.json)")
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"figure formats must be a non-empty list from {list(FORMATS)}, got {list(formats)!r}")
@@ -146,4 +157,11 @@ def save_figure(
         path = out / f"{name}.{fmt}"
         _atomic_write(path, data)
         written.append(path)
+    manifest = read_manifest(out)
+    entry = manifest["figures"].setdefault(name, {})
+    entry.update({
+        "title": title, "caption": caption, "sources": sources, "formats": list(formats),
+        "files": {f"{name}.{fmt}": hashlib.sha256(data).hexdigest() for fmt, data in rendered.items()},
+    })
+    write_manifest(out, manifest)
     return written

@@ -1,38 +1,127 @@
-"""Execute notebooks with papermill, the way ``make figures`` does.
+"""Execute the notebooks with papermill, the way ``make figures`` does: incrementally, in parallel, and
+never leaving half a result behind.
 
-Each notebook runs in its own folder (``notebooks/``) into a temporary file; only when every cell
-succeeded is the result cleaned of volatile metadata (papermill's timings and paths, per-cell
-execution times) and moved over the notebook, so a rerun with unchanged inputs leaves git clean and a
-failed run leaves the committed notebook as it was.
+- **Incremental.** A notebook re-runs only when its *signature* changed: the SHA-256 of its cells'
+  source, the helper package's source, ``requirements.txt`` and the data files it declares in its
+  metadata (``metadata.azmine.inputs``; the descriptor, sources and corrections always count). The
+  signature of the last run is kept in ``figures/manifest.json``, so a rerun with nothing changed (or
+  a fresh clone) does nothing and touching a file without changing it re-runs nothing. ``--force``
+  re-runs everything (CI does, to prove the committed outputs are reproducible).
+- **Parallel.** Independent notebooks run at once, one per core; a line per notebook shows its time.
+- **Staged.** Each notebook runs with its ``output_dir``/``processed_dir`` parameters pointing to a
+  private staging folder; only when every cell succeeded are its figures, tables and the executed
+  notebook (cleaned of papermill's injected cell and of volatile metadata) moved into place and the
+  manifest updated. A failing notebook stops the run (no new notebook starts) with a message naming it
+  and the failing cell, and every earlier figure and table stays as it was.
 
-Usage: ``python -m analysis.notebooks notebooks/00_data_overview.ipynb [...]``
+Usage: ``python -m analysis.notebooks [--force] notebooks/00_data_overview.ipynb [...]``
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 import sys
+import tempfile
+import threading
 import time
+from concurrent.futures import FIRST_EXCEPTION, CancelledError, ThreadPoolExecutor, wait
 from pathlib import Path
 
-import nbformat
-import papermill
-from papermill.exceptions import PapermillExecutionError
+from . import paths
+from .manifest import read_manifest, write_manifest
 
 KERNEL = "python3"
+ALWAYS_INPUTS = ["data/raw/datapackage.json", "data/raw/sources.csv", "data/raw/corrections.csv"]
+_lock = threading.Lock()
 
 
-def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop metadata that changes from run to run without the results changing."""
+class NotebookFailed(RuntimeError):
+    """A notebook raised in one of its cells."""
+
+
+# --------------------------------------------------------------------------------------------------
+# signatures
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def declared_inputs(nb: dict) -> list[str]:
+    """Data files (paths from the project root) the notebook reads, from its metadata."""
+    declared = nb["metadata"].get("azmine", {}).get("inputs", [])
+    return sorted(set(ALWAYS_INPUTS) | set(declared))
+
+
+def input_hashes(nb: dict) -> dict[str, str]:
+    return {name: _sha256(paths.ROOT / name) for name in declared_inputs(nb)}
+
+
+def package_hash() -> str:
+    h = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(list(package.glob("*.py")) + list(package.glob("*.mplstyle"))) + [paths.ROOT / "requirements.txt"]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def signature(notebook: Path, package: str | None = None) -> str:
+    """What a notebook's outputs depend on: its cells' source, the package, and its declared inputs."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    h = hashlib.sha256()
+    for cell in nb["cells"]:
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        h.update(cell["cell_type"].encode())
+        h.update(source.encode())
+        h.update(repr(cell.get("metadata", {}).get("tags", [])).encode())
+    h.update(repr(sorted(input_hashes(nb).items())).encode())
+    h.update((package or package_hash()).encode())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------------
+# executing one notebook
+
+
+def clean(nb):
+    """Drop what changes from run to run without the results changing, and papermill's injected cell."""
     nb.metadata.pop("papermill", None)
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    count = 0
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            if cell.get("execution_count") is not None:
+                count += 1
+                cell.execution_count = count
+                for out in cell.outputs:
+                    if "execution_count" in out:
+                        out["execution_count"] = count
     return nb
 
 
+def _original_index(notebook: Path, index: int, injected: bool) -> int:
+    """The index, in the notebook as written, of a cell papermill reports (it counts its injected cell)."""
+    if not injected:
+        return index
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    tagged = [i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    return index - 1 if tagged and index > tagged[0] else index
+
+
 def run(notebook: Path | str, output: Path | str | None = None, parameters: dict | None = None) -> Path:
-    """Execute ``notebook`` (into ``output``, default: in place) and return the path written."""
+    """Execute ``notebook`` with ``parameters`` into ``output`` (default: in place); raise on failure.
+
+    The output is written only if every cell succeeded.
+    """
+    import nbformat
+    import papermill
+
     notebook = Path(notebook).resolve()
     output = Path(output).resolve() if output else notebook
     tmp = output.with_name(f".{output.stem}.tmp{output.suffix}")
@@ -49,21 +138,95 @@ def run(notebook: Path | str, output: Path | str | None = None, parameters: dict
     return output
 
 
-def main(argv: list[str]) -> int:
-    if not argv:
-        print("usage: python -m analysis.notebooks NOTEBOOK.ipynb [...]", file=sys.stderr)
-        return 2
-    for name in argv:
-        start = time.perf_counter()
+def _run_staged(notebook: Path, force: bool, package: str) -> str:
+    """Run one notebook in a staging folder and move its results into place. Returns a progress line."""
+    name = notebook.stem
+    sig = signature(notebook, package)
+    with _lock:
+        previous = read_manifest(paths.FIGURES)["notebooks"].get(name, {})
+    if not force and previous.get("signature") == sig:
+        return f"unchanged {name}"
+    import papermill  # only now: importing it takes most of a second
+    from papermill.exceptions import PapermillExecutionError
+    start = time.perf_counter()
+    accepted = papermill.inspect_notebook(str(notebook))
+    stage = Path(tempfile.mkdtemp(prefix=f".stage-{name}-", dir=paths.ROOT))
+    try:
+        parameters = {}
+        if "output_dir" in accepted:
+            parameters["output_dir"] = str(stage / "figures")
+        if "processed_dir" in accepted:
+            parameters["processed_dir"] = str(stage / "processed")
         try:
-            run(name)
+            run(notebook, stage / notebook.name, parameters)
         except PapermillExecutionError as exc:
-            print(f"FAILED {name}: cell {exc.cell_index} (execution count {exc.exec_count}) raised "
-                  f"{exc.ename}: {exc.evalue}", file=sys.stderr)
-            print("the committed notebook and earlier outputs were left as they were", file=sys.stderr)
-            return 1
-        print(f"ran {name} in {time.perf_counter() - start:.1f} s", flush=True)
+            shown = notebook.relative_to(paths.ROOT) if notebook.is_relative_to(paths.ROOT) else notebook
+            raise NotebookFailed(f"{shown}: cell {_original_index(notebook, exc.cell_index, bool(parameters))} "
+                                 f"raised {exc.ename}: {exc.evalue}") from None
+        nb = json.loads((stage / notebook.name).read_text(encoding="utf-8"))
+        staged = read_manifest(stage / "figures")
+        inputs = input_hashes(nb)
+        defaults = {k: v["default"] for k, v in accepted.items()}
+        with _lock:
+            manifest = read_manifest(paths.FIGURES)
+            paths.FIGURES.mkdir(exist_ok=True)
+            paths.PROCESSED.mkdir(exist_ok=True)
+            # figures this notebook made before and no longer makes are its own stale outputs
+            for fig_name in previous.get("figures", []):
+                if fig_name not in staged["figures"]:
+                    for file in manifest["figures"].pop(fig_name, {}).get("files", {}):
+                        (paths.FIGURES / file).unlink(missing_ok=True)
+            for fig_name, entry in staged["figures"].items():
+                for file in entry["files"]:
+                    os.replace(stage / "figures" / file, paths.FIGURES / file)
+                manifest["figures"][fig_name] = dict(entry, notebook=f"notebooks/{notebook.name}",
+                                                     parameters=defaults, inputs=inputs)
+            for table in sorted((stage / "processed").glob("*.csv")) if (stage / "processed").is_dir() else []:
+                os.replace(table, paths.PROCESSED / table.name)
+            os.replace(stage / notebook.name, notebook)
+            manifest["notebooks"][name] = {"signature": signature(notebook, package), "parameters": defaults,
+                                           "inputs": inputs, "figures": sorted(staged["figures"])}
+            write_manifest(paths.FIGURES, manifest)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return f"ran {name} in {time.perf_counter() - start:.1f} s"
+
+
+def run_all(notebooks: list[Path], force: bool = False, workers: int | None = None) -> int:
+    """Run the notebooks that need it, in parallel; return a process exit status."""
+    package = package_hash()
+    workers = workers or os.cpu_count() or 2
+    failed = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_run_staged, Path(nb).resolve(), force, package): nb for nb in notebooks}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for future in done:
+                try:
+                    print(future.result(), flush=True)
+                except CancelledError:
+                    print(f"not run {Path(futures[future]).stem} (an earlier notebook failed)", flush=True)
+                except NotebookFailed as exc:
+                    failed.append(str(exc))
+                    for other in pending:
+                        other.cancel()  # a failure stops the run: no new notebook starts
+    if failed:
+        for message in failed:
+            print(f"FAILED {message}", file=sys.stderr)
+        print("figures/ and data/processed/ keep the outputs of the notebooks that succeeded; nothing of a failed "
+              "notebook was written", file=sys.stderr)
+        return 1
     return 0
+
+
+def main(argv: list[str]) -> int:
+    force = "--force" in argv
+    names = [a for a in argv if a != "--force"]
+    if not names:
+        print("usage: python -m analysis.notebooks [--force] NOTEBOOK.ipynb [...]", file=sys.stderr)
+        return 2
+    return run_all([Path(n) for n in names], force=force)
 
 
 if __name__ == "__main__":

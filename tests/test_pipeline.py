@@ -1,0 +1,78 @@
+"""The figure pipeline: the manifest matches the folder and the data, reruns are incremental, failures
+leave the committed outputs alone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import nbformat
+
+from analysis import notebooks, paths
+from analysis.manifest import read_manifest
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_manifest_and_folder_list_exactly_the_same_files():
+    manifest = read_manifest(paths.FIGURES)
+    listed = {f for entry in manifest["figures"].values() for f in entry["files"]}
+    on_disk = {p.name for p in paths.FIGURES.iterdir() if p.is_file() and p.name != "manifest.json"}
+    assert listed == on_disk
+
+
+def test_every_figure_is_described_and_its_hashes_are_current():
+    manifest = read_manifest(paths.FIGURES)
+    assert len(manifest["figures"]) >= 10
+    for name, entry in manifest["figures"].items():
+        assert entry["title"] and entry["caption"].count(".") >= 1, name
+        assert (paths.ROOT / entry["notebook"]).is_file() and entry["parameters"], name
+        assert sorted(entry["formats"]) == sorted(f.rsplit(".", 1)[1] for f in entry["files"])
+        for file, digest in entry["files"].items():
+            assert _sha(paths.FIGURES / file) == digest, f"{file} changed since the manifest was written"
+        for data_file, digest in entry["inputs"].items():
+            assert _sha(paths.ROOT / data_file) == digest, f"{name} was made from another {data_file}: run make figures"
+
+
+def test_committed_outputs_are_up_to_date_with_their_notebooks():
+    """The signature of each notebook's last run equals its current signature (else make figures would re-run it)."""
+    manifest = read_manifest(paths.FIGURES)
+    for nb in NOTEBOOKS:
+        assert manifest["notebooks"][nb.stem]["signature"] == notebooks.signature(nb), nb.name
+
+
+def test_signature_follows_content_not_mtime(tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    shutil.copytree(paths.RAW, root / "data" / "raw")
+    shutil.copytree(paths.NOTEBOOKS, root / "notebooks")
+    shutil.copy(paths.ROOT / "requirements.txt", root / "requirements.txt")
+    monkeypatch.setattr(paths, "ROOT", root)
+    before = {nb.name: notebooks.signature(root / "notebooks" / nb.name) for nb in NOTEBOOKS}
+    (root / "data" / "raw" / "clearance_reports.csv").touch()  # touched, not changed
+    assert {nb.name: notebooks.signature(root / "notebooks" / nb.name) for nb in NOTEBOOKS} == before
+    with open(root / "data" / "raw" / "clearance_reports.csv", "a", encoding="utf-8") as fh:
+        fh.write("\n")  # changed: only the notebooks that read it
+    after = {nb.name: notebooks.signature(root / "notebooks" / nb.name) for nb in NOTEBOOKS}
+    changed = sorted(n for n in after if after[n] != before[n])
+    readers = sorted(nb.name for nb in NOTEBOOKS
+                     if "data/raw/clearance_reports.csv" in nbformat.read(nb, as_version=4).metadata["azmine"]["inputs"])
+    assert changed == readers == ["00_data_overview.ipynb", "03_clearance_rates.ipynb"]
+
+
+def test_a_failing_notebook_stops_the_run_and_leaves_every_output(tmp_path, capsys):
+    broken = tmp_path / "99_broken.ipynb"
+    nb = nbformat.read(paths.NOTEBOOKS / "00_data_overview.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('deliberately broken')"))
+    nbformat.write(nb, broken)
+    digests = {p.name: _sha(p) for d in (paths.FIGURES, paths.PROCESSED) for p in d.iterdir() if p.is_file()}
+    assert notebooks.run_all([broken], force=True) == 1
+    err = capsys.readouterr().err
+    assert "FAILED" in err and "99_broken.ipynb" in err and "RuntimeError: deliberately broken" in err
+    assert f"cell {len(nb.cells) - 1}" in err
+    assert {p.name: _sha(p) for d in (paths.FIGURES, paths.PROCESSED) for p in d.iterdir() if p.is_file()} == digests
+    assert not list(paths.ROOT.glob(".stage-*"))
