@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: help env figures test lab data-dictionary clean-env
+.PHONY: help env figures test lab report bench data-dictionary clean-env
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -27,6 +27,12 @@ figures: $(STAMP) ## Run the notebooks whose inputs changed (FORCE=1: all), in p
 
 test: $(STAMP) ## Run the unit tests and nbval over notebooks/
 	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+report: $(STAMP) ## Render the executed notebooks into one static HTML report (report/report.html), code hidden
+	$(PY) -m analysis.report
+
+bench: $(STAMP) ## Benchmarks: regeneration vs a floor, no-change rerun, reconciliation at 1k-1M rows (bench/results.md)
+	$(PY) bench/run.py
 
 lab: $(STAMP) ## Open JupyterLab on the project
 	$(VENV)/bin/jupyter lab --notebook-dir=.

@@ -243,17 +243,13 @@ def interval_counts(kept: pd.DataFrame, measure: str, start=None, end=None) -> p
     midpoint in years since the ceasefire). With ``start``/``end``, only intervals inside the window.
     """
     points = kept[kept["measure"] == measure].sort_values("date")
-    dates = [CEASEFIRE] + points["date"].tolist()
-    values = [0.0] + points["value"].astype(float).tolist()
-    rows = []
-    for (d0, v0), (d1, v1) in zip(zip(dates, values), zip(dates[1:], values[1:])):
-        days = (d1 - d0).days
-        if days <= 0:
-            continue
-        mid = d0 + (d1 - d0) / 2
-        rows.append({"start": d0 + pd.Timedelta(days=1), "end": d1, "days": days, "count": v1 - v0,
-                     "years": (mid - CEASEFIRE).days / 365.25})
-    out = pd.DataFrame(rows, columns=["start", "end", "days", "count", "years"])
+    dates = pd.DatetimeIndex([CEASEFIRE]).append(pd.DatetimeIndex(points["date"]))
+    values = np.concatenate([[0.0], points["value"].to_numpy(dtype=float)])
+    days = (dates[1:] - dates[:-1]).days.to_numpy()
+    mid = dates[:-1] + (dates[1:] - dates[:-1]) / 2
+    out = pd.DataFrame({"start": dates[:-1] + pd.Timedelta(days=1), "end": dates[1:], "days": days,
+                        "count": np.diff(values), "years": (mid - CEASEFIRE).days.to_numpy() / 365.25})
+    out = out[out["days"] > 0]
     if start is not None:
         out = out[out["start"] >= pd.Timestamp(start)]
     if end is not None:

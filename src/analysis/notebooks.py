@@ -138,7 +138,7 @@ def run(notebook: Path | str, output: Path | str | None = None, parameters: dict
     return output
 
 
-def _run_staged(notebook: Path, force: bool, package: str) -> str:
+def _run_staged(notebook: Path, force: bool, package: str, record: bool = True) -> str:
     """Run one notebook in a staging folder and move its results into place. Returns a progress line."""
     name = notebook.stem
     sig = signature(notebook, package)
@@ -163,6 +163,8 @@ def _run_staged(notebook: Path, force: bool, package: str) -> str:
             shown = notebook.relative_to(paths.ROOT) if notebook.is_relative_to(paths.ROOT) else notebook
             raise NotebookFailed(f"{shown}: cell {_original_index(notebook, exc.cell_index, bool(parameters))} "
                                  f"raised {exc.ename}: {exc.evalue}") from None
+        if not record:  # a benchmark's throw-away notebook: nothing to move into the project
+            return f"ran {name} in {time.perf_counter() - start:.1f} s"
         nb = json.loads((stage / notebook.name).read_text(encoding="utf-8"))
         staged = read_manifest(stage / "figures")
         inputs = input_hashes(nb)
@@ -192,13 +194,15 @@ def _run_staged(notebook: Path, force: bool, package: str) -> str:
     return f"ran {name} in {time.perf_counter() - start:.1f} s"
 
 
-def run_all(notebooks: list[Path], force: bool = False, workers: int | None = None) -> int:
-    """Run the notebooks that need it, in parallel; return a process exit status."""
+def run_all(notebooks: list[Path], force: bool = False, workers: int | None = None, record: bool = True) -> int:
+    """Run the notebooks that need it, in parallel; return a process exit status.
+
+    ``record=False`` runs them the same way but moves nothing into the project (the benchmark's floor)."""
     package = package_hash()
     workers = workers or os.cpu_count() or 2
     failed = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_run_staged, Path(nb).resolve(), force, package): nb for nb in notebooks}
+        futures = {pool.submit(_run_staged, Path(nb).resolve(), force, package, record): nb for nb in notebooks}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_EXCEPTION)
