@@ -181,3 +181,30 @@ def test_corrected_value_is_checked_like_a_raw_cell(mini):
                                      printed_value="61258", corrected_value="-5", reason="typo")]
     mini.write()
     assert problems_of(mini) == [("corrections.csv", 1, "corrected_value", "correction")]
+
+
+def test_a_unit_slip_in_hectares_is_caught(mini):
+    """114,658 ha typed as 114,658,000 (x1000) since the ceasefire: some 100,000 ha a day."""
+    mini.set("clearance_reports", 0, hectares="114658000")
+    found = validate_package(mini.root)
+    assert [(p.file, p.row, p.column, p.rule) for p in found] == [("clearance_reports.csv", 1, "hectares", "implausible-area")]
+    assert "a unit slip?" in found[0].message
+    mini.set("clearance_reports", 0, hectares="114658000", flags="implausible")
+    assert validate_package(mini.root) == []
+
+
+def test_an_unknown_scope_is_caught(mini):
+    mini.set("casualty_reports", 0, scope="liberated_territories")
+    assert problems_of(mini) == [("casualty_reports.csv", 1, "scope", "enum")]
+
+
+def test_an_impossible_month_is_caught(mini):
+    mini.set("clearance_reports", 0, as_of_date="2023-13")
+    assert problems_of(mini) == [("clearance_reports.csv", 1, "as_of_date", "type")]
+
+
+def test_a_bad_correction_target_column_is_caught(mini):
+    mini.rows["corrections"] = [dict(correction_id="fix001", resource="clearance_reports", record_id="cl001", field="acres",
+                                     printed_value="1", corrected_value="2", reason="typo")]
+    mini.write()
+    assert problems_of(mini) == [("corrections.csv", 1, "field", "correction")]

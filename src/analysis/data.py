@@ -80,6 +80,8 @@ PART_RULES = (
     (("children",), "total"),
     (("women",), "total"),
 )
+#: Hectares a day above which a clearance figure is taken for a unit slip (the record's fastest week: ~590).
+MAX_HECTARES_PER_DAY = 2000.0
 #: The flag by which a row acknowledges that the source's own arithmetic does not add up.
 ARITHMETIC_FLAG = "source_arithmetic"
 
@@ -492,6 +494,18 @@ def _check_rules(tables: dict[str, _RawTable], problems: list[Problem]) -> None:
                 given = {p: v for p, v in parts.items() if v is not None}
                 if items is not None and given and sum(given.values()) > items and ARITHMETIC_FLAG not in flags:
                     bad("part-above-total", "items_total", f"{' + '.join(f'{p} {v}' for p, v in given.items())} exceeds items_total {items}")
+                start, end = _dates(row, "period_start"), _dates(row, "period_end") or _dates(row, "as_of_date")
+                hectares = row.get("hectares", "")
+                if start and end and hectares and "implausible" not in flags:
+                    try:
+                        per_day = float(hectares) / ((end[1] - start[0]).days + 1)
+                    except (ValueError, ZeroDivisionError):
+                        per_day = 0.0
+                    if per_day > MAX_HECTARES_PER_DAY:
+                        bad("implausible-area", "hectares",
+                            f"{hectares} ha from {row['period_start']} to {row.get('period_end') or row.get('as_of_date')} is "
+                            f"{per_day:,.0f} ha a day (the fastest release on record is under 600 ha a day): a unit slip? Mend it "
+                            "in corrections.csv, or add the flag 'implausible' if the source really printed it")
 
             # dates: the start of a period may not follow its end, nor any date the page's publication
             start_col = "period_start" if "period_start" in row else None

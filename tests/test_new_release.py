@@ -1,0 +1,87 @@
+"""The new-release workflow: one row in sources.csv and one in the statement file, and everything updates.
+
+Done on a temporary copy of the data package (and, for the notebooks' signatures, of the project's
+inputs): a plausible new statement dated after the last one."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pandas as pd
+
+from analysis import casualties, notebooks, paths
+from analysis.data import load_package
+
+NEW_SOURCE = {"source_id": "trend_20260420", "publisher": "Trend", "title": "MFA: 421 mine victims since 2020",
+              "url": "https://en.trend.az/azerbaijan/politics/0000000.html", "published": "2026-04-20", "language": "en",
+              "note": "test row"}
+NEW_STATEMENT = {"report_id": "cr151", "source_id": "trend_20260420", "as_of_date": "2026-04-20", "period_start": "2020-11-10",
+                 "basis": "cumulative", "scope": "official", "scope_text": "since the end of the 2020 war", "reporting_body": "mfa",
+                 "qualifier": "exact", "killed": "72", "injured": "349", "total": "421",
+                 "quote": "421 citizens have become victims of mines since 2020: 72 killed and 349 injured", "attribution": "Trend (MFA)"}
+
+
+def add_row(path, row):
+    with open(path, newline="", encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    with open(path, "a", newline="", encoding="utf-8") as fh:
+        csv.DictWriter(fh, fieldnames=header, lineterminator="\n").writerow({c: row.get(c, "") for c in header})
+
+
+def test_a_new_press_release_in_one_row_updates_everything(tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    shutil.copytree(paths.RAW, root / "data" / "raw")
+    shutil.copytree(paths.NOTEBOOKS, root / "notebooks")
+    shutil.copy(paths.ROOT / "requirements.txt", root / "requirements.txt")
+    raw = root / "data" / "raw"
+    before = casualties.analyse(load_package().casualty_reports)
+
+    add_row(raw / "sources.csv", NEW_SOURCE)
+    add_row(raw / "casualty_reports.csv", NEW_STATEMENT)
+    after = casualties.analyse(load_package(raw).casualty_reports)
+
+    # the cumulative series reaches the new statement
+    total = after.daily[after.daily["measure"] == "total"].set_index("date")
+    assert total.index.max() == pd.Timestamp("2026-04-20") and total.loc["2026-04-20", "estimate"] == 421
+    assert after.reconciliation.observations.set_index(["record_id", "measure"]).loc[("cr151", "total"), "status"] == "kept"
+    # the monthly table gains April 2026
+    assert "2026-04" in set(after.monthly["month"]) and "2026-04" not in set(before.monthly["month"])
+    # earlier estimates stay within their earlier intervals
+    old = before.daily.set_index(["date", "measure"])
+    new = after.daily.set_index(["date", "measure"]).loc[old.index]
+    assert ((new["estimate"] >= old["lower"]) & (new["estimate"] <= old["upper"])).all()
+
+    # the notebooks that read casualty_reports.csv would re-run (their signature changes), and only those
+    originals = {nb.name: notebooks.signature(nb) for nb in sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))}
+    readers = {name for name in originals
+               if "data/raw/casualty_reports.csv" in json.loads((paths.NOTEBOOKS / name).read_text())["metadata"]["azmine"]["inputs"]}
+    monkeypatch.setattr(paths, "ROOT", root)
+    copies = {name: notebooks.signature(root / "notebooks" / name) for name in originals}
+    assert {name for name in originals if copies[name] != originals[name]} == readers
+    assert readers == {"00_data_overview.ipynb", "01_casualty_trends.ipynb", "02_civilian_military.ipynb",
+                       "03_clearance_rates.ipynb"}
+
+
+def test_a_mistyped_new_row_is_caught_and_named(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.RAW, raw)
+    add_row(raw / "sources.csv", NEW_SOURCE)
+    add_row(raw / "casualty_reports.csv", dict(NEW_STATEMENT, total="412"))  # 72 + 349 = 421 typed as 412
+    import pytest
+    from analysis.data import DataValidationError
+
+    with pytest.raises(DataValidationError) as err:
+        load_package(raw)
+    assert "casualty_reports.csv, row 151 (line 152, cr151), column 'total': [killed-plus-injured]" in str(err.value)
+
+
+def test_a_new_total_that_falls_is_listed_not_used_silently(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.RAW, raw)
+    add_row(raw / "sources.csv", NEW_SOURCE)
+    add_row(raw / "casualty_reports.csv", dict(NEW_STATEMENT, killed="", injured="", total="401"))  # below March's 419
+    result = casualties.analyse(load_package(raw).casualty_reports, measures=["total"])
+    row = result.reconciliation.observations.set_index(["record_id", "measure"]).loc[("cr151", "total")]
+    assert row["status"] == "dropped" and row["reason"] == "stale: lower than the earlier kept 419 (cr136, 2026-03-12)"
