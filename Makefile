@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: help env figures test lab report bench data-dictionary clean-env
+.PHONY: help env figures test test-lab lab report bench data-dictionary clean-env
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ report: $(STAMP) ## Render the executed notebooks into one static HTML report (r
 
 bench: $(STAMP) ## Benchmarks: regeneration vs a floor, no-change rerun, reconciliation at 1k-1M rows (bench/results.md)
 	$(PY) bench/run.py
+
+test-lab: $(STAMP) ## Only the real-browser test: every notebook run from the JupyterLab UI in headless Chromium
+	$(PY) -m pytest tests/test_lab.py
 
 lab: $(STAMP) ## Open JupyterLab on the project
 	$(VENV)/bin/jupyter lab --notebook-dir=.
