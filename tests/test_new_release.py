@@ -85,3 +85,36 @@ def test_a_new_total_that_falls_is_listed_not_used_silently(tmp_path):
     result = casualties.analyse(load_package(raw).casualty_reports, measures=["total"])
     row = result.reconciliation.observations.set_index(["record_id", "measure"]).loc[("cr151", "total")]
     assert row["status"] == "dropped" and row["reason"] == "stale: lower than the earlier kept 419 (cr136, 2026-03-12)"
+
+
+def test_make_figures_on_a_copy_of_the_project_takes_the_new_release(tmp_path):
+    """End to end: the new rows in a copy of the project, the runner (as `make figures` calls it), and the
+    copy's figures, tables and manifest change while this checkout's stay as they are."""
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / "project"
+    for folder in ("data", "notebooks", "figures"):
+        shutil.copytree(paths.ROOT / folder, root / folder)
+    shutil.copy(paths.ROOT / "requirements.txt", root / "requirements.txt")
+    add_row(root / "data" / "raw" / "sources.csv", NEW_SOURCE)
+    add_row(root / "data" / "raw" / "casualty_reports.csv", NEW_STATEMENT)
+    ours = {p: p.read_bytes() for d in ("figures", "data/processed") for p in (paths.ROOT / d).iterdir() if p.is_file()}
+
+    env = dict(os.environ, AZMINE_ROOT=str(root))
+    nbs = sorted(str(p) for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    out = subprocess.run([sys.executable, "-m", "analysis.notebooks", *nbs], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.count("ran ") == 4  # all four notebooks read casualty_reports.csv
+
+    daily = pd.read_csv(root / "data" / "processed" / "casualties_cumulative_daily.csv")
+    total = daily[daily["measure"] == "total"].set_index("date")
+    assert total.index.max() == "2026-04-20" and total.loc["2026-04-20", "estimate"] == 421
+    assert "2026-04" in set(pd.read_csv(root / "data" / "processed" / "casualties_monthly.csv")["month"])
+    manifest = json.loads((root / "figures" / "manifest.json").read_text())
+    new_hash = manifest["figures"]["01_cumulative_total"]["inputs"]["data/raw/casualty_reports.csv"]
+    assert new_hash != json.loads((paths.FIGURES / "manifest.json").read_text())["figures"]["01_cumulative_total"]["inputs"][
+        "data/raw/casualty_reports.csv"]
+    assert (root / "figures" / "01_cumulative_total.png").read_bytes() != (paths.FIGURES / "01_cumulative_total.png").read_bytes()
+    assert ours == {p: p.read_bytes() for d in ("figures", "data/processed") for p in (paths.ROOT / d).iterdir() if p.is_file()}

@@ -300,6 +300,24 @@ def body_differences(annual: pd.DataFrame, metric: str = "casualties_total") -> 
     return out
 
 
+def _since_1991_part(rows: pd.DataFrame, date_col: str, value_col: str, id_name: str, resource: str) -> pd.DataFrame:
+    """The since-1991 columns of one resource's selected rows."""
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(rows[date_col]).astype("datetime64[ns]").to_numpy(),
+            "total": pd.array(rows[value_col], dtype="Float64"),
+            "qualifier": _text(rows["qualifier"]),
+            "reporting_body": _text(rows["reporting_body"]),
+            "record": _ids(rows, id_name).to_numpy(),
+            "resource": resource,
+            "flags": _text(rows["flags"]),
+            "duplicate": has_flag(rows, "duplicate").to_numpy(dtype=bool),
+            "period_start": pd.to_datetime(rows["period_start"]).astype("datetime64[ns]").to_numpy(),
+            "source_id": _text(rows["source_id"]),
+        }
+    )
+
+
 def since_1991_series(
     casualty_reports: pd.DataFrame, monitor_annual: pd.DataFrame, country: str = "Azerbaijan"
 ) -> pd.DataFrame:
@@ -333,21 +351,7 @@ def since_1991_series(
         & (cr["scope"].astype("string") == "official").fillna(False)
         & cr["total"].notna()
     ).astype(bool)
-    a = cr[keep_cr]
-    part_cr = pd.DataFrame(
-        {
-            "date": pd.to_datetime(a["as_of_date"]).astype("datetime64[ns]").to_numpy(),
-            "total": pd.array(a["total"], dtype="Float64"),
-            "qualifier": _text(a["qualifier"]),
-            "reporting_body": _text(a["reporting_body"]),
-            "record": _ids(a, "report_id").to_numpy(),
-            "resource": "casualty_reports",
-            "flags": _text(a["flags"]),
-            "duplicate": has_flag(a, "duplicate").to_numpy(dtype=bool),
-            "period_start": pd.to_datetime(a["period_start"]).astype("datetime64[ns]").to_numpy(),
-            "source_id": _text(a["source_id"]),
-        }
-    )
+    part_cr = _since_1991_part(cr[keep_cr], "as_of_date", "total", "report_id", "casualty_reports")
     ma = monitor_annual
     start = pd.to_datetime(ma["period_start"])
     keep_ma = (
@@ -356,21 +360,7 @@ def since_1991_series(
         & ma["value"].notna()
         & ((start <= SINCE_1991_LATEST_START) | start.isna()).fillna(False)
     ).astype(bool)
-    b = ma[keep_ma]
-    part_ma = pd.DataFrame(
-        {
-            "date": pd.to_datetime(b["period_end"]).astype("datetime64[ns]").to_numpy(),
-            "total": pd.array(b["value"], dtype="Float64"),
-            "qualifier": _text(b["qualifier"]),
-            "reporting_body": _text(b["reporting_body"]),
-            "record": _ids(b, "row_id").to_numpy(),
-            "resource": "monitor_annual",
-            "flags": _text(b["flags"]),
-            "duplicate": has_flag(b, "duplicate").to_numpy(dtype=bool),
-            "period_start": pd.to_datetime(b["period_start"]).astype("datetime64[ns]").to_numpy(),
-            "source_id": _text(b["source_id"]),
-        }
-    )
+    part_ma = _since_1991_part(ma[keep_ma], "period_end", "value", "row_id", "monitor_annual")
     out = pd.concat([part_cr, part_ma], ignore_index=True)
     for col in ("qualifier", "reporting_body", "record", "resource", "flags", "source_id"):
         out[col] = out[col].astype("string")

@@ -1,13 +1,16 @@
 """Where the project's folders are, computed from this file's location.
 
 The package is installed editable from the project root (``src/analysis/paths.py``), so the root is
-two folders up. Notebooks, tests and papermill runs all resolve the same folders whatever their
+two folders up (unless ``AZMINE_ROOT`` says otherwise). Notebooks, tests and papermill runs all resolve the same folders whatever their
 working directory.
 """
 
+import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+#: The project root. AZMINE_ROOT points the package at another copy of the project's data, notebooks and
+#: outputs (the new-release test regenerates a temporary copy this way); by default, this checkout.
+ROOT = Path(os.environ.get("AZMINE_ROOT") or Path(__file__).resolve().parents[2]).resolve()
 DATA = ROOT / "data"
 RAW = DATA / "raw"
 PROCESSED = DATA / "processed"
