@@ -208,3 +208,32 @@ def test_a_bad_correction_target_column_is_caught(mini):
                                      printed_value="1", corrected_value="2", reason="typo")]
     mini.write()
     assert problems_of(mini) == [("corrections.csv", 1, "field", "correction")]
+
+
+GOOD_ROWS = {
+    "contamination_estimates": dict(estimate_id="ce001", source_id="trend_20231206", as_of_date="2023-11-28",
+                                    metric="contaminated_area_estimate", value="9000", unit="km2", qualifier="approx",
+                                    reporting_body="anama", quote="about 9,000 square kilometers"),
+    "monitor_annual": dict(row_id="ma001", source_id="trend_20231206", country="Azerbaijan", year="2012",
+                           period_start="2012-01-01", period_end="2012-12-31", metric="casualties_total",
+                           reporting_body="anama", edition="unspecified", value="17", qualifier="exact", quote="17 casualties"),
+    "casualty_incidents": dict(incident_id="ci001", source_id="trend_20231206", date="2023-12-01", district="Fuzuli",
+                               killed="0", injured="1", victim_group="civilian", quote="a civilian was injured"),
+}
+
+
+@pytest.mark.parametrize("resource, column, bad, rule", [
+    ("contamination_estimates", "value", "about 9000", "type"),
+    ("contamination_estimates", "unit", "acres", "enum"),
+    ("monitor_annual", "edition", "second", "enum"),
+    ("monitor_annual", "period_end", "2012-12-32", "type"),
+    ("casualty_incidents", "injured", "-1", "minimum"),
+    ("casualty_incidents", "victim_group", "tourist", "enum"),
+    ("casualty_incidents", "date", "2023-12-07", "after-publication"),
+])
+def test_bad_cells_in_the_other_statement_files(mini, resource, column, bad, rule):
+    mini.rows[resource] = [dict(GOOD_ROWS[resource])]
+    mini.write()
+    assert validate_package(mini.root) == []
+    mini.set(resource, 0, **{column: bad})
+    assert problems_of(mini) == [(f"{resource}.csv", 1, column, rule)]
