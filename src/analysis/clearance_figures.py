@@ -44,3 +44,15 @@ def plot_cumulative(series: ClearanceSeries, measure: str = "hectares"):
     ax.legend(handles=handles, loc="upper left")
     fig.subplots_adjust(left=0.1, right=0.98, top=0.97, bottom=0.13)
     return fig
+
+
+def add_rate_trend(fig, trend, first_month: str, last_month: str) -> None:
+    """Draw the fitted monthly-rate trend (dashed, with its 90 % interval) on a monthly-rate figure."""
+    import pandas as pd
+
+    expected = trend.expected(pd.period_range(first_month, last_month, freq="M"))
+    x = pd.PeriodIndex(expected["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
+    ax = fig.axes[0]
+    ax.plot(x, expected["expected"], color="#000000", linestyle="--", linewidth=1, label="trend (Gamma GLM)")
+    ax.fill_between(x, expected["lower"], expected["upper"], color="#000000", alpha=0.1, linewidth=0)
+    ax.legend(loc="upper left", fontsize=7)
