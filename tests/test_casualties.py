@@ -160,3 +160,10 @@ def test_case_fatality_from_the_series_at_9_december_2023(analysis):
     assert comparison["risk_ratio"] == pytest.approx(rr)
     assert comparison["lower"] == pytest.approx(rr * math.exp(-1.959964 * se), rel=1e-5)
     assert comparison["upper"] == pytest.approx(rr * math.exp(1.959964 * se), rel=1e-5)
+
+
+def test_split_points_follow_the_window(analysis):
+    all_splits = casualties.split_points(analysis)
+    late = casualties.split_points(analysis, "2023-01-01", "2023-12-31")
+    assert late["date"].between("2023-01-01", "2023-12-31").all()
+    assert len(late) == all_splits["date"].between("2023-01-01", "2023-12-31").sum() >= 3

@@ -476,8 +476,9 @@ def describe_trend(analysis: CasualtyAnalysis, measure: str) -> str:
 SPLIT_MEASURES = ["civilian", "military", "civilian_killed", "military_killed", "civilian_injured", "military_injured"]
 
 
-def split_points(analysis: CasualtyAnalysis) -> pd.DataFrame:
-    """Dates where the series has kept points of both civilian and military casualties.
+def split_points(analysis: CasualtyAnalysis, start=None, end=None) -> pd.DataFrame:
+    """Dates (within [start, end] when given) where the series has kept points of both civilian and military
+    casualties.
 
     Columns: ``date`` and the :data:`SPLIT_MEASURES` (people; a part missing where not kept), ``record_id`` (the
     statement behind the civilian figure).
@@ -489,7 +490,12 @@ def split_points(analysis: CasualtyAnalysis) -> pd.DataFrame:
     ids = kept[kept["measure"] == "civilian"].set_index("date")["record_id"]
     wide["record_id"] = ids.reindex(wide.index)
     wide.columns.name = None
-    return wide.reset_index()
+    wide = wide.reset_index()
+    if start is not None:
+        wide = wide[wide["date"] >= pd.Timestamp(start)]
+    if end is not None:
+        wide = wide[wide["date"] <= pd.Timestamp(end)]
+    return wide.reset_index(drop=True)
 
 
 def split_at(splits: pd.DataFrame, date: pd.Timestamp | None = None) -> pd.Series:

@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from . import paths
+from .manifest import read_manifest, write_manifest
 
 STYLE = Path(__file__).with_name("azmine.mplstyle")
 CM = 1 / 2.54
@@ -116,9 +117,6 @@ def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-
-
-from .manifest import read_manifest, write_manifest  # noqa: E402  (re-exported: the figure manifest)
 
 
 def save_figure(
