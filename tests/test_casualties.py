@@ -139,6 +139,26 @@ def test_daily_split_of_an_increment_by_hand():
     assert wider["lower"] < 2 and wider["upper"] > 8
 
 
+def test_betabinom_quantiles_agree_with_scipy():
+    from scipy import stats
+    rng = np.random.default_rng(5)
+    n = rng.integers(1, 120, 400)
+    a, b = rng.uniform(0.2, 30, 400), rng.uniform(0.2, 30, 400)
+    ours = casualties.betabinom_quantiles(n, a, b, (0.05, 0.5, 0.95))
+    for q, got in zip((0.05, 0.5, 0.95), ours):
+        np.testing.assert_array_equal(got, stats.betabinom(n, a, b).ppf(q))
+
+
+def test_betabinom_quantile_at_an_exact_tie_is_the_smallest_k():
+    # n = 7 split evenly: P(X <= 3) = 0.5 exactly, so the median is 3 by the definition min{k: F(k) >= q},
+    # which scipy's bisection misses when its sum rounds to just under 0.5
+    from scipy import stats
+    a = b = np.full(6, 2.5)
+    (median,) = casualties.betabinom_quantiles(np.full(6, 7), a, b, (0.5,))
+    assert stats.betabinom.cdf(3, 7, 2.5, 2.5) == pytest.approx(0.5, abs=1e-12)
+    assert median.tolist() == [3.0] * 6
+
+
 def test_window_changes_the_trend_inputs():
     reports = load_package().casualty_reports
     late = casualties.analyse(reports, window_start="2023-01-01", measures=["total"])

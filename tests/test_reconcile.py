@@ -105,11 +105,17 @@ def test_kept_series_never_falls():
     assert len(kept) >= 30
 
 
+@pytest.mark.parametrize("shape", ["random", "noisy trend"])
 @pytest.mark.parametrize("seed", range(20))
-def test_longest_non_decreasing_matches_brute_force(seed):
+def test_longest_non_decreasing_matches_brute_force(seed, shape):
+    # "noisy trend" is the usual case: most figures fit every consistent subsequence and are kept without
+    # search, and only the few in conflict go through the Fenwick search; "random" is mostly conflicts
     rng = np.random.default_rng(seed)
-    n = 8
-    values = rng.integers(0, 6, n).astype(float)
+    n = 8 if shape == "random" else 12
+    if shape == "random":
+        values = rng.integers(0, 6, n).astype(float)
+    else:
+        values = (np.cumsum(rng.integers(0, 3, n)) + rng.integers(-2, 3, n) * (rng.random(n) < 0.3)).astype(float)
     weights = rng.uniform(0.5, 1.5, n)
     keep = longest_non_decreasing(values, weights)
     assert (np.diff(values[keep]) >= 0).all()

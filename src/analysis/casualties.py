@@ -326,6 +326,28 @@ def intra_class_correlation(dispersion: float, increments) -> float:
     return float(np.clip((dispersion - 1) / (np.median(increments) - 1), 0.0, 0.5))
 
 
+def betabinom_quantiles(n, a, b, qs) -> tuple[np.ndarray, ...]:
+    """Quantiles of Beta-Binomial(n, a, b) for each element: the smallest k with P(X ≤ k) ≥ q.
+
+    The same definition as ``scipy.stats.betabinom.ppf``, but vectorised: for the elements that share an
+    ``n`` (every day between two kept points does), the probabilities of 0..n come from
+    ``scipy.stats.betabinom.pmf`` in one call and are summed cumulatively. (scipy's generic discrete ppf
+    bisects element by element, which took seconds per notebook.) A cumulative probability within 1e-12
+    of q counts as reaching it, so an exact tie (q = 0.5 in a symmetric split) is not lost to rounding.
+    """
+    n = np.asarray(n, dtype=np.int64)
+    a, b = np.broadcast_to(np.asarray(a, dtype=float), n.shape), np.broadcast_to(np.asarray(b, dtype=float), n.shape)
+    out = tuple(np.empty(n.shape) for _ in qs)
+    for size in np.unique(n):
+        at = np.flatnonzero(n == size)
+        support = np.arange(size + 1)
+        cdf = np.cumsum(stats.betabinom.pmf(support[None, :], size, a[at, None], b[at, None]), axis=1)
+        for q, result in zip(qs, out):
+            reached = cdf >= q - 1e-12
+            result[at] = np.where(reached.any(axis=1), reached.argmax(axis=1), size)
+    return out
+
+
 def daily_cumulative(kept: pd.DataFrame, measure: str, trend: Trend | None = None, rho: float = 0.0,
                      level: float = 0.90) -> pd.DataFrame:
     """Cumulative estimate for every day from the ceasefire to the last kept point of ``measure``.
@@ -352,12 +374,11 @@ def daily_cumulative(kept: pd.DataFrame, measure: str, trend: Trend | None = Non
     if inner.any():
         if rho > 0:
             k = 1 / rho - 1
-            dist = stats.betabinom(n[inner], p[inner] * k, (1 - p[inner]) * k)
+            lower[inner], middle[inner], upper[inner] = betabinom_quantiles(
+                n[inner], p[inner] * k, (1 - p[inner]) * k, (lo_q, 0.5, hi_q))
         else:
             dist = stats.binom(n[inner], p[inner])
-        lower[inner] = dist.ppf(lo_q)
-        middle[inner] = dist.ppf(0.5)
-        upper[inner] = dist.ppf(hi_q)
+            lower[inner], middle[inner], upper[inner] = dist.ppf(lo_q), dist.ppf(0.5), dist.ppf(hi_q)
     return pd.DataFrame({
         "date": dates, "measure": measure, "estimate": (v0 + middle).round().astype(int),
         "lower": (v0 + lower).round().astype(int), "upper": (v0 + upper).round().astype(int),
