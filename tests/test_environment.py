@@ -36,3 +36,18 @@ def test_environment_yml_lists_the_same_packages_and_versions():
 
 def test_environment_yml_asks_for_the_python_we_test_on():
     assert re.search(r"^\s+-\s+python=3\.11\s*$", (paths.ROOT / "environment.yml").read_text(), re.M)
+
+
+def test_software_versions_are_the_imported_ones():
+    import sys
+
+    import matplotlib
+    import pandas
+    import seaborn
+    import statsmodels
+
+    import analysis
+
+    expected = (f"Python {sys.version.split()[0]}; pandas {pandas.__version__}; matplotlib {matplotlib.__version__}; "
+                f"seaborn {seaborn.__version__}; statsmodels {statsmodels.__version__}")
+    assert analysis.software_versions() == expected

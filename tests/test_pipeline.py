@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from pathlib import Path
 
 import nbformat
 
@@ -76,3 +77,27 @@ def test_a_failing_notebook_stops_the_run_and_leaves_every_output(tmp_path, caps
     assert f"cell {len(nb.cells) - 1}" in err
     assert {p.name: _sha(p) for d in (paths.FIGURES, paths.PROCESSED) for p in d.iterdir() if p.is_file()} == digests
     assert not list(paths.ROOT.glob(".stage-*"))
+
+
+def test_parallel_kernels_start_in_their_notebooks_folder_and_leave_the_cwd(tmp_path, monkeypatch):
+    # papermill's own cwd option changes the whole process's working directory; threads running
+    # notebooks side by side restored it in the wrong order, leaving a deleted folder as the cwd
+    monkeypatch.chdir(tmp_path)
+    made = []
+    for i in range(4):
+        folder = tmp_path / f"folder{i}"
+        folder.mkdir()
+        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                               "language": "python"}})
+        nb.cells = [nbformat.v4.new_code_cell(f"import os\nassert os.getcwd() == {str(folder)!r}, os.getcwd()")]
+        nbformat.write(nb, folder / "check.ipynb")
+        made.append(folder / "check.ipynb")
+    assert notebooks.run_all(made, force=True, workers=2, record=False) == 0
+    assert Path.cwd() == tmp_path
+
+
+def test_notebooks_with_most_figures_start_first():
+    order = [nb.stem for nb in notebooks.longest_first(NOTEBOOKS)]
+    made = read_manifest(paths.FIGURES)["notebooks"]
+    counts = [len(made[name]["figures"]) for name in order]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]

@@ -11,3 +11,14 @@ Modules:
 """
 
 __version__ = "0.1.0"
+
+
+def software_versions() -> str:
+    """'Python 3.11.7; pandas 3.1.1; matplotlib ...; seaborn ...; statsmodels ...', printed at the end of
+    each notebook. Read from the installed distributions' metadata: importing seaborn and statsmodels
+    only to print their versions would cost a kernel more than half a second."""
+    import platform
+    from importlib.metadata import version
+
+    packages = "; ".join(f"{name} {version(name)}" for name in ("pandas", "matplotlib", "seaborn", "statsmodels"))
+    return f"Python {platform.python_version()}; {packages}"

@@ -32,8 +32,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+# the statsmodels modules used, not statsmodels.api (which imports all of statsmodels: a quarter second per kernel)
+from statsmodels.discrete.discrete_model import NegativeBinomial
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.tools.tools import add_constant
 
 from .data import has_flag
 from .reconcile import OBSERVATION_COLUMNS, Reconciliation, reconcile, segments
@@ -262,7 +266,7 @@ def _fit_negative_binomial(y, X, exposure):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            fit = sm.NegativeBinomial(y, X, exposure=exposure).fit(disp=0, maxiter=500)
+            fit = NegativeBinomial(y, X, exposure=exposure).fit(disp=0, maxiter=500)
         except (np.linalg.LinAlgError, ValueError):
             return None
         cov = np.asarray(fit.cov_params()) if fit.mle_retvals.get("converged") else None
@@ -276,9 +280,9 @@ def fit_trend(intervals: pd.DataFrame, measure: str = "total", dispersion_thresh
     if len(intervals) < 3:
         raise ValueError(f"{measure}: {len(intervals)} intervals are too few for a trend (need 3)")
     y = intervals["count"].to_numpy(dtype=float)
-    X = sm.add_constant(intervals["years"].to_numpy(dtype=float), has_constant="add")
+    X = add_constant(intervals["years"].to_numpy(dtype=float), has_constant="add")
     offset = np.log(intervals["days"].to_numpy(dtype=float))
-    poisson = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit()
+    poisson = GLM(y, X, family=families.Poisson(), offset=offset).fit()
     dispersion = float(poisson.pearson_chi2 / poisson.df_resid) if poisson.df_resid > 0 else float("nan")
     if dispersion > dispersion_threshold:
         nb = _fit_negative_binomial(y, X, intervals["days"].to_numpy(dtype=float))
@@ -288,7 +292,7 @@ def fit_trend(intervals: pd.DataFrame, measure: str = "total", dispersion_thresh
                          float(params[2]), len(intervals))
         # NB2 did not converge (its alpha runs to a boundary): quasi-Poisson, the Poisson fit with its
         # covariance scaled by the Pearson dispersion, still widens the intervals by the over-dispersion.
-        quasi = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
+        quasi = GLM(y, X, family=families.Poisson(), offset=offset).fit(scale="X2")
         return Trend(measure, "quasi-Poisson", np.asarray(quasi.params), np.asarray(quasi.cov_params()), dispersion, None,
                      len(intervals))
     return Trend(measure, "Poisson", np.asarray(poisson.params), np.asarray(poisson.cov_params()), dispersion, None, len(intervals))

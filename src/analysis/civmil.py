@@ -25,13 +25,16 @@ import re
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 from scipy.stats import fisher_exact
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import proportion_confint
+# the statsmodels modules used, not statsmodels.api (which imports all of statsmodels: a quarter second per kernel)
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.tools.tools import add_constant
 
 from .figures import category_style, new_figure
 
@@ -192,8 +195,8 @@ def share_trend(splits: pd.DataFrame, overdispersion: bool = True) -> dict:
         return result
 
     endog = intervals[["civilian", "military"]].to_numpy(dtype=float)
-    exog = sm.add_constant(intervals["midpoint_years"].to_numpy(dtype=float), has_constant="add")
-    model = sm.GLM(endog, exog, family=sm.families.Binomial())
+    exog = add_constant(intervals["midpoint_years"].to_numpy(dtype=float), has_constant="add")
+    model = GLM(endog, exog, family=families.Binomial())
     fit = model.fit()
     dispersion = float(fit.pearson_chi2 / fit.df_resid) if fit.df_resid > 0 else math.nan
     scale_note = "binomial variance (scale 1)"

@@ -27,8 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+# the statsmodels modules used, not statsmodels.api (which imports all of statsmodels: a quarter second per kernel)
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.tools.tools import add_constant
 
 from .data import has_flag
 from .reconcile import OBSERVATION_COLUMNS, Reconciliation, check_bounds, reconcile, segments
@@ -191,8 +194,8 @@ def fit_rate_trend(monthly: pd.DataFrame, measure: str = "hectares") -> RateTren
         raise ValueError(f"{measure}: {len(data)} monthly figures are too few for a trend (need 4)")
     months = pd.PeriodIndex(data["month"], freq="M")
     years = ((months.to_timestamp() + pd.Timedelta(days=14)) - CEASEFIRE).days.to_numpy() / 365.25
-    X = sm.add_constant(years, has_constant="add")
-    fit = sm.GLM(data["value"].to_numpy(dtype=float), X, family=sm.families.Gamma(sm.families.links.Log())).fit()
+    X = add_constant(years, has_constant="add")
+    fit = GLM(data["value"].to_numpy(dtype=float), X, family=families.Gamma(families.links.Log())).fit()
     return RateTrend(measure, np.asarray(fit.params), np.asarray(fit.cov_params()), len(data), float(fit.scale))
 
 

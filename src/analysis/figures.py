@@ -73,7 +73,7 @@ def add_source_line(fig: Figure, sources: str) -> None:
     text = textwrap.fill(f"Source: {sources}; analysis: {PROJECT}", width=int(width_in * 2.54 * 6.8))
     pad_in = 0.04
     line = fig.text(0.01, pad_in / height_in, text, fontsize=7, color="#444444", ha="left", va="bottom")
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # lays out every artist (as a draw would) without rasterising anything
     renderer = fig.canvas.get_renderer()
     dpi = fig.dpi
     top_of_line = line.get_window_extent(renderer).y1 / dpi + pad_in

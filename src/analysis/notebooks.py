@@ -7,7 +7,8 @@ never leaving half a result behind.
   signature of the last run is kept in ``figures/manifest.json``, so a rerun with nothing changed (or
   a fresh clone) does nothing and touching a file without changing it re-runs nothing. ``--force``
   re-runs everything (CI does, to prove the committed outputs are reproducible).
-- **Parallel.** Independent notebooks run at once, one per core; a line per notebook shows its time.
+- **Parallel.** Independent notebooks run at once, one per core, the longest (most figures) first; a line
+  per notebook shows its time.
 - **Staged.** Each notebook runs with its ``output_dir``/``processed_dir`` parameters pointing to a
   private staging folder; only when every cell succeeded are its figures, tables and the executed
   notebook (cleaned of papermill's injected cell and of volatile metadata) moved into place and the
@@ -27,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import FIRST_EXCEPTION, CancelledError, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from . import paths
@@ -126,9 +127,12 @@ def run(notebook: Path | str, output: Path | str | None = None, parameters: dict
     output = Path(output).resolve() if output else notebook
     tmp = output.with_name(f".{output.stem}.tmp{output.suffix}")
     try:
+        # The kernel starts in the notebook's folder, as in JupyterLab. Not papermill's ``cwd``: that
+        # changes the whole process's working directory, which threads running notebooks side by side
+        # would then restore in the wrong order (and a deleted folder could be left as the cwd).
         papermill.execute_notebook(
             str(notebook), str(tmp), parameters=parameters or {}, kernel_name=KERNEL,
-            cwd=str(notebook.parent), progress_bar=False, log_output=False,
+            progress_bar=False, log_output=False, resources={"metadata": {"path": str(notebook.parent)}},
         )
         nb = clean(nbformat.read(tmp, as_version=4))
         nbformat.write(nb, tmp)
@@ -194,6 +198,19 @@ def _run_staged(notebook: Path, force: bool, package: str, record: bool = True) 
     return f"ran {name} in {time.perf_counter() - start:.1f} s"
 
 
+def longest_first(notebooks: list[Path]) -> list[Path]:
+    """The notebooks in the order to start them: those that made the most figures last time first.
+
+    Figures are most of a notebook's running time, so starting the longest first keeps the cores busy to
+    the end instead of leaving the longest notebook to run alone (longest-processing-time scheduling).
+    The count comes from the manifest, so the order is the same on every machine; unknown notebooks keep
+    their given order, after the known ones with figures.
+    """
+    made = read_manifest(paths.FIGURES)["notebooks"]
+    count = {Path(nb).stem: len(made.get(Path(nb).stem, {}).get("figures", [])) for nb in notebooks}
+    return sorted(notebooks, key=lambda nb: -count[Path(nb).stem])
+
+
 def run_all(notebooks: list[Path], force: bool = False, workers: int | None = None, record: bool = True) -> int:
     """Run the notebooks that need it, in parallel; return a process exit status.
 
@@ -201,11 +218,12 @@ def run_all(notebooks: list[Path], force: bool = False, workers: int | None = No
     package = package_hash()
     workers = workers or os.cpu_count() or 2
     failed = []
+    notebooks = longest_first(notebooks)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_run_staged, Path(nb).resolve(), force, package, record): nb for nb in notebooks}
         pending = set(futures)
         while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)  # a line as each one ends
             for future in done:
                 try:
                     print(future.result(), flush=True)
