@@ -72,3 +72,34 @@ def test_the_manifest_records_each_figure(tmp_path):
     assert entry["files"] == {n: hashlib.sha256((tmp_path / n).read_bytes()).hexdigest() for n in ("t.svg", "t.png")}
     with pytest.raises(ValueError, match="title and a caption"):
         figures.save_figure(_figure(), "u", sources="x", title="", caption="c", out_dir=tmp_path)
+
+
+def _embedded_fonts(pdf: bytes):
+    """The TrueType fonts embedded in a PDF written by matplotlib (FontFile2 streams, Flate-compressed)."""
+    import io
+    import re
+    import zlib
+
+    from fontTools.ttLib import TTFont
+
+    fonts = []
+    for number in re.findall(rb"/FontFile2 (\d+) 0 R", pdf):
+        start = pdf.index(b"\n" + number + b" 0 obj")
+        body = pdf[start:pdf.index(b"endstream", start)]
+        stream = body[body.index(b"stream") + len(b"stream"):].lstrip(b"\r\n")
+        fonts.append(TTFont(io.BytesIO(zlib.decompressobj().decompress(stream))))
+    return fonts
+
+
+def test_pdf_embeds_small_font_subsets_without_layout_tables(tmp_path):
+    fig = _figure()
+    fig.axes[0].set_xlabel("year – with an en dash and a minus −1")
+    figures.save_figure(fig, "t", sources="test", title="T", caption="C.", formats=["pdf"], out_dir=tmp_path)
+    fonts = _embedded_fonts((tmp_path / "t.pdf").read_bytes())
+    assert fonts, "no TrueType font embedded (pdf.fonttype 42)"
+    for font in fonts:
+        assert "glyf" in font and font["maxp"].numGlyphs < 100  # a subset, not the whole font
+        assert not set(figures.PDF_DROPPED_FONT_TABLES) & set(font.keys())
+    # and only while saving: fontTools' defaults are as they were
+    from fontTools.subset import Options
+    assert "GSUB" not in Options().drop_tables

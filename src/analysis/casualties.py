@@ -305,17 +305,20 @@ def monthly_expected(trend: Trend, first_month: str, last_month: str, level: flo
     ``expected``, ``lower``, ``upper``.
     """
     z = stats.norm.ppf(0.5 + level / 2)
-    rows = []
-    for month in pd.period_range(first_month, last_month, freq="M"):
-        days = pd.date_range(max(month.start_time, CEASEFIRE + pd.Timedelta(days=1)), month.end_time.normalize(), freq="D")
-        years = (days - CEASEFIRE).days.to_numpy() / 365.25
-        rate = np.exp(trend.params[0] + trend.params[1] * years)
-        expected = rate.sum()
-        grad = np.array([rate.sum(), (years * rate).sum()])
-        se_log = float(np.sqrt(grad @ trend.cov @ grad)) / expected
-        rows.append({"month": str(month), "measure": trend.measure, "expected": expected,
-                     "lower": expected * np.exp(-z * se_log), "upper": expected * np.exp(z * se_log)})
-    return pd.DataFrame(rows, columns=["month", "measure", "expected", "lower", "upper"])
+    months = pd.period_range(first_month, last_month, freq="M")
+    if months.empty:
+        return pd.DataFrame(columns=["month", "measure", "expected", "lower", "upper"])
+    days = pd.date_range(max(months[0].start_time, CEASEFIRE + pd.Timedelta(days=1)), months[-1].end_time.normalize(), freq="D")
+    years = (days - CEASEFIRE).days.to_numpy() / 365.25
+    rate = np.exp(trend.params[0] + trend.params[1] * years)
+    month_of_day = months.get_indexer(days.to_period("M"))
+    expected = np.bincount(month_of_day, weights=rate, minlength=len(months))  # sum of the daily rates
+    grad = np.column_stack([expected, np.bincount(month_of_day, weights=years * rate, minlength=len(months))])
+    with np.errstate(divide="ignore", invalid="ignore"):  # a month wholly before the ceasefire expects 0
+        se_log = np.sqrt(np.einsum("ij,jk,ik->i", grad, np.asarray(trend.cov), grad)) / expected
+    return pd.DataFrame({"month": months.astype(str), "measure": trend.measure, "expected": expected,
+                         "lower": expected * np.exp(-z * se_log), "upper": expected * np.exp(z * se_log)},
+                        columns=["month", "measure", "expected", "lower", "upper"])
 
 
 # --------------------------------------------------------------------------------------------------

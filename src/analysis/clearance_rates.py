@@ -261,20 +261,23 @@ def _direct_monthly(periods: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=MONTHLY_COLUMNS)
 
 
-def _weeks_inside(periods: pd.DataFrame, month: str, measure: str) -> pd.DataFrame:
-    """Weekly statements of a measure whose whole period lies inside the month, sorted by start."""
-    first, last = _month_bounds(month)
-    w = periods[(periods["basis"] == "weekly") & (periods["measure"] == measure)]
-    w = w[(pd.to_datetime(w["period_start"]) >= first) & (pd.to_datetime(w["period_end"]) <= last)]
-    return w.sort_values(["period_start", "record_id"], kind="stable")
+def _weeks_by_month(periods: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """Weekly statements by (month, measure) of the month their whole period lies in, sorted by start
+    (weeks straddling two months belong to none). Dates are parsed once, not once per month."""
+    w = periods[periods["basis"] == "weekly"]
+    starts, ends = pd.to_datetime(w["period_start"]), pd.to_datetime(w["period_end"])
+    inside = (starts.dt.to_period("M") == ends.dt.to_period("M")).to_numpy()
+    w = w[inside].sort_values(["period_start", "record_id"], kind="stable")
+    month = pd.to_datetime(w["period_start"]).map(_month_label)
+    return {(str(m), str(measure)): grp for (m, measure), grp in w.groupby([month, w["measure"]], sort=False)}
 
 
 def _coverage(weeks: pd.DataFrame) -> tuple[int, bool]:
     """Days of the union of the weeks' periods, and whether any day is covered twice."""
-    days: set[pd.Timestamp] = set()
+    days: set[int] = set()
     overlap = False
     for s, e in zip(pd.to_datetime(weeks["period_start"]), pd.to_datetime(weeks["period_end"])):
-        span = set(pd.date_range(s, e, freq="D"))
+        span = set(range(s.toordinal(), e.toordinal() + 1))
         overlap = overlap or bool(days & span)
         days |= span
     return len(days), overlap
@@ -313,10 +316,11 @@ def monthly_from_statements(periods: pd.DataFrame) -> pd.DataFrame:
     _require(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier"],
              "monthly_from_statements")
     direct = _direct_monthly(periods)
+    by_month = _weeks_by_month(periods)
     sums = []
     for month, measure in _weekly_months(periods):
-        weeks = _weeks_inside(periods, month, measure)
-        if weeks.empty:
+        weeks = by_month.get((month, measure))
+        if weeks is None:
             continue
         covered, overlap = _coverage(weeks)
         if overlap or covered < _days_in_month(month):
@@ -537,10 +541,11 @@ def weekly_vs_monthly(periods: pd.DataFrame) -> pd.DataFrame:
     _require(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier"],
              "weekly_vs_monthly")
     direct = _direct_monthly(periods)
+    by_month = _weeks_by_month(periods)
     rows = []
     for r in direct.itertuples(index=False):
-        weeks = _weeks_inside(periods, r.month, r.measure)
-        if weeks.empty:
+        weeks = by_month.get((r.month, r.measure))
+        if weeks is None:
             continue
         covered, overlap = _coverage(weeks)
         n_days = _days_in_month(r.month)

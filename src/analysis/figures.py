@@ -7,6 +7,7 @@
 - Saving: SVG, PDF and PNG (300 dpi) with creation dates and creator strings removed and
   ``svg.hashsalt`` fixed, so the same data give the same bytes; each file is written to a temporary
   name beside its target and moved into place, so a failed run never leaves half a file.
+- In a notebook, the figure shown is the saved PNG reduced to screen resolution (no fourth rendering).
 """
 
 from __future__ import annotations
@@ -99,12 +100,34 @@ def add_source_line(fig: Figure, sources: str) -> None:
     line.set_position((0.01, pad_in / new_height))
 
 
+#: OpenType layout tables left out of the font subsets embedded in PDFs. A PDF places every glyph
+#: itself, so no viewer reads them; building each subset without them (no glyph closure over GSUB, no
+#: parsing of GPOS) makes a PDF about 40% faster to write and a little smaller.
+PDF_DROPPED_FONT_TABLES = ("GSUB", "GPOS", "GDEF", "MATH", "kern")
+
+
+@contextmanager
+def _lean_pdf_fonts():
+    """Let fontTools, which matplotlib calls to subset fonts for PDF, drop the layout tables too."""
+    from fontTools.subset import Options
+
+    default = getattr(Options, "_drop_tables_default", None)
+    if not isinstance(default, list):  # another fontTools: subset as it does by default
+        yield
+        return
+    Options._drop_tables_default = default + [t for t in PDF_DROPPED_FONT_TABLES if t not in default]
+    try:
+        yield
+    finally:
+        Options._drop_tables_default = default
+
+
 @contextmanager
 def _reproducible():
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = "0"
     try:
-        with plt.rc_context({"svg.hashsalt": "azmine"}):
+        with plt.rc_context({"svg.hashsalt": "azmine"}), _lean_pdf_fonts():
             yield
     finally:
         if old is None:
@@ -117,6 +140,29 @@ def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def _show_inline(fig: Figure, png: bytes) -> None:
+    """In a notebook with the inline backend, show the figure from the 300-dpi PNG just written, reduced
+    to screen resolution (the figure's dpi), and close it, so the backend does not draw it a fourth
+    time at the end of the cell. Elsewhere (scripts, tests, interactive backends) do nothing."""
+    import matplotlib
+
+    if "inline" not in matplotlib.get_backend():
+        return
+    from IPython.display import Image, display
+    from PIL import Image as PILImage
+
+    image = PILImage.open(io.BytesIO(png))
+    factor = 300 / fig.dpi
+    if factor == int(factor) and factor > 1:
+        image = image.reduce(int(factor))  # the mean of each factor x factor block
+    elif factor != 1:
+        image = image.resize((round(image.width / factor), round(image.height / factor)), PILImage.LANCZOS)
+    small = io.BytesIO()
+    image.save(small, format="png")
+    display(Image(data=small.getvalue(), format="png"))
+    plt.close(fig)
 
 
 def save_figure(
@@ -155,6 +201,8 @@ def save_figure(
         path = out / f"{name}.{fmt}"
         _atomic_write(path, data)
         written.append(path)
+    if "png" in rendered:
+        _show_inline(fig, rendered["png"])
     manifest = read_manifest(out)
     entry = manifest["figures"].setdefault(name, {})
     entry.update({
