@@ -103,3 +103,21 @@ def test_pdf_embeds_small_font_subsets_without_layout_tables(tmp_path):
     # and only while saving: fontTools' defaults are as they were
     from fontTools.subset import Options
     assert "GSUB" not in Options().drop_tables
+
+
+def test_png_is_300_dpi_rgb_at_the_figures_size_and_the_figure_is_left_as_it_was(tmp_path):
+    from PIL import Image
+
+    fig, ax = figures.new_figure("double", height_cm=8)
+    ax.plot([0, 1], [0, 1])
+    canvas, dpi = fig.canvas, fig.dpi
+    figures.save_figure(fig, "p", sources="test", title="T", caption="C.", formats=["png"], out_dir=tmp_path)
+    assert fig.canvas is canvas and fig.dpi == dpi
+    image = Image.open(tmp_path / "p.png")
+    assert image.mode == "RGB" and image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+    width_in, height_in = fig.get_size_inches()  # after the source line was added
+    assert image.size == (int(width_in * 300), int(height_in * 300))
+    assert image.size[0] == int(18.3 / 2.54 * 300)
+    # the picture is the figure: the corner is the white background, the diagonal line is drawn
+    assert image.getpixel((2, 2)) == (255, 255, 255)
+    assert len(image.getcolors(maxcolors=100_000)) > 10

@@ -4,7 +4,7 @@
 - Colour: the Okabe-Ito colour-blind-safe palette, always paired with a marker and a line style,
   so that no category is told apart by hue alone.
 - Size: journal units, single column 8.9 cm and double column 18.3 cm wide.
-- Saving: SVG, PDF and PNG (300 dpi) with creation dates and creator strings removed and
+- Saving: SVG, PDF and PNG (300 dpi, RGB) with creation dates and creator strings removed and
   ``svg.hashsalt`` fixed, so the same data give the same bytes; each file is written to a temporary
   name beside its target and moved into place, so a failed run never leaves half a file.
 - In a notebook, the figure shown is the saved PNG reduced to screen resolution (no fourth rendering).
@@ -34,12 +34,13 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1)), (0, (5, 5))]
 FORMATS = ("svg", "pdf", "png")
+#: Resolution of the PNG files (and of the drawing the vector formats' rasterised parts use).
+DPI = 300
 PROJECT = "Azerbaijan mine action open analysis"
 #: Metadata keys set to None are left out of the file: no dates, no software versions.
 _METADATA = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
-    "png": {"Software": None},
 }
 
 
@@ -142,10 +143,38 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _show_inline(fig: Figure, png: bytes) -> None:
-    """In a notebook with the inline backend, show the figure from the 300-dpi PNG just written, reduced
-    to screen resolution (the figure's dpi), and close it, so the backend does not draw it a fourth
-    time at the end of the cell. Elsewhere (scripts, tests, interactive backends) do nothing."""
+def _rasterise(fig: Figure, dpi: int):
+    """The figure drawn by Agg at ``dpi``, as an RGB image (the background is opaque white).
+
+    One drawing serves both the PNG file and the picture shown in a notebook. Drawn on a canvas of its
+    own, so the figure's canvas (the notebook's) and dpi are as they were afterwards."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas, screen_dpi = fig.canvas, fig.dpi
+    agg = FigureCanvasAgg(fig)
+    try:
+        fig.dpi = dpi
+        agg.draw()
+        image = Image.fromarray(np.asarray(agg.buffer_rgba()), "RGBA").convert("RGB")
+    finally:
+        fig.dpi = screen_dpi
+        fig.set_canvas(canvas)
+    return image
+
+
+def _png(image, dpi: int) -> bytes:
+    """PNG bytes with the resolution recorded and no text chunks (no software name, no date)."""
+    buf = io.BytesIO()
+    image.save(buf, format="png", dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+def _show_inline(fig: Figure, image) -> None:
+    """In a notebook with the inline backend, show the 300-dpi image just saved, reduced to screen
+    resolution (the figure's dpi), and close the figure, so the backend does not draw it once more at
+    the end of the cell. Elsewhere (scripts, tests, interactive backends) do nothing."""
     import matplotlib
 
     if "inline" not in matplotlib.get_backend():
@@ -153,15 +182,12 @@ def _show_inline(fig: Figure, png: bytes) -> None:
     from IPython.display import Image, display
     from PIL import Image as PILImage
 
-    image = PILImage.open(io.BytesIO(png))
-    factor = 300 / fig.dpi
+    factor = DPI / fig.dpi
     if factor == int(factor) and factor > 1:
         image = image.reduce(int(factor))  # the mean of each factor x factor block
     elif factor != 1:
         image = image.resize((round(image.width / factor), round(image.height / factor)), PILImage.LANCZOS)
-    small = io.BytesIO()
-    image.save(small, format="png")
-    display(Image(data=small.getvalue(), format="png"))
+    display(Image(data=_png(image, round(fig.dpi)), format="png"))
     plt.close(fig)
 
 
@@ -190,19 +216,23 @@ def save_figure(
     out = Path(out_dir) if out_dir else paths.FIGURES
     out.mkdir(parents=True, exist_ok=True)
     add_source_line(fig, sources)
-    rendered = {}
+    rendered, raster = {}, None
     with _reproducible():
         for fmt in formats:
-            buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, metadata=_METADATA[fmt], dpi=300)
-            rendered[fmt] = buf.getvalue()
+            if fmt == "png":
+                raster = _rasterise(fig, DPI)
+                rendered[fmt] = _png(raster, DPI)
+            else:
+                buf = io.BytesIO()
+                fig.savefig(buf, format=fmt, metadata=_METADATA[fmt], dpi=DPI)
+                rendered[fmt] = buf.getvalue()
     written = []
     for fmt, data in rendered.items():
         path = out / f"{name}.{fmt}"
         _atomic_write(path, data)
         written.append(path)
-    if "png" in rendered:
-        _show_inline(fig, rendered["png"])
+    if raster is not None:
+        _show_inline(fig, raster)
     manifest = read_manifest(out)
     entry = manifest["figures"].setdefault(name, {})
     entry.update({
