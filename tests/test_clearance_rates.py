@@ -436,3 +436,8 @@ def test_plot_items_per_100_ha(periods):
     assert isinstance(fig, Figure)
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
         "AP mines", "AT mines", "other ordnance (UXO)"]
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    fig.draw_without_rendering()
+    shown = [t.get_text() for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
+    assert "10" in shown and not any("$" in t for t in shown)  # plain numbers, not mathtext powers of ten

@@ -101,3 +101,27 @@ def test_notebooks_with_most_figures_start_first():
     made = read_manifest(paths.FIGURES)["notebooks"]
     counts = [len(made[name]["figures"]) for name in order]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+
+
+def test_clean_drops_volatile_metadata_and_merges_split_prints():
+    nb = nbformat.v4.new_notebook(metadata={"papermill": {"duration": 1.2}})
+    injected = nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["injected-parameters"]})
+    cell = nbformat.v4.new_code_cell("print('saved', 'a.svg')", execution_count=7,
+                                     metadata={"papermill": {"duration": 0.3}, "execution": {"iopub.status.busy": "t"}})
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"}),
+        nbformat.v4.new_output("stream", name="stdout", text="saved"),
+        nbformat.v4.new_output("stream", name="stdout", text=" a.svg\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+        nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"}),
+        nbformat.v4.new_output("stream", name="stdout", text="saved b.svg\n"),
+    ]
+    nb.cells = [injected, cell]
+    out = notebooks.clean(nb)
+    assert "papermill" not in out.metadata and len(out.cells) == 1
+    (only,) = out.cells
+    assert only.metadata == {} and only.execution_count == 1
+    # adjacent pieces of one print become one output; nothing moves across a figure or between streams
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in only.outputs] == [
+        ("display_data", None, None), ("stream", "stdout", "saved a.svg\n"), ("stream", "stderr", "warning\n"),
+        ("display_data", None, None), ("stream", "stdout", "saved b.svg\n")]

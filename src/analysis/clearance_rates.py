@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from statsmodels.stats.rates import confint_poisson
 
 from .data import has_flag
@@ -847,6 +848,10 @@ def plot_items_per_100_ha(table: pd.DataFrame) -> Figure:
     years = sorted(set(table["year"].astype(int)))
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_yscale("log")
+    # plain numbers at 1-2-5 steps ("2, 5, 10, 20"), not powers of ten: read at a glance, no mathtext
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("Year")
     ax.set_ylabel("Items per 100 ha cleared\n(95% exact Poisson interval)")
     ax.legend(loc="best")

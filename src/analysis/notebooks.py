@@ -88,14 +88,32 @@ def signature(notebook: Path, package: str | None = None) -> str:
 # executing one notebook
 
 
+def _merge_adjacent_streams(outputs: list) -> list:
+    """One output for each run of consecutive stdout (or stderr) outputs. Where the kernel happens to
+    flush in the middle of a ``print`` depends on timing, so unmerged the same text could be stored in
+    one piece or in two from run to run."""
+    merged = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
+
+
 def clean(nb):
-    """Drop what changes from run to run without the results changing, and papermill's injected cell."""
+    """Drop what changes from run to run without the results changing (timings, how stdout happened to be
+    split into messages), and papermill's injected cell."""
     nb.metadata.pop("papermill", None)
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
     count = 0
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code" and cell.outputs:
+            cell.outputs = _merge_adjacent_streams(cell.outputs)
         if cell.cell_type == "code":
             if cell.get("execution_count") is not None:
                 count += 1
