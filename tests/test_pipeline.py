@@ -125,3 +125,18 @@ def test_clean_drops_volatile_metadata_and_merges_split_prints():
     assert [(o.output_type, o.get("name"), o.get("text")) for o in only.outputs] == [
         ("display_data", None, None), ("stream", "stdout", "saved a.svg\n"), ("stream", "stderr", "warning\n"),
         ("display_data", None, None), ("stream", "stdout", "saved b.svg\n")]
+
+
+def test_a_dying_kernel_is_reported_with_its_log_and_the_console_shows_only_progress(tmp_path, capfd):
+    dying = tmp_path / "98_dying.ipynb"
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("import sys\nprint('about to die', file=sys.stderr, flush=True)"),
+                nbformat.v4.new_code_cell("import os\nos._exit(3)")]
+    nbformat.write(nb, dying)
+    assert notebooks.run_all([dying], force=True, record=False) == 1
+    out, err = capfd.readouterr()
+    assert "FAILED" in err and "98_dying.ipynb: the kernel failed" in err and "build/kernel-logs/98_dying.log" in err
+    # kernel chatter (ipykernel's own log lines) goes to the kernel's log, not to the console
+    assert "[IPKernelApp]" not in out + err
+    assert notebooks.kernel_log(dying).exists()

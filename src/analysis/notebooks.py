@@ -133,6 +133,31 @@ def _original_index(notebook: Path, index: int, injected: bool) -> int:
     return index - 1 if tagged and index > tagged[0] else index
 
 
+def kernel_log(notebook: Path | str) -> Path:
+    """Where the runner keeps the stderr of a notebook's kernel (build/ is not versioned)."""
+    return paths.ROOT / "build" / "kernel-logs" / f"{Path(notebook).stem}.log"
+
+
+def _kernel_manager_class(log: Path):
+    """A kernel manager that starts the kernel with its stderr in ``log`` (so ``make figures`` prints a
+    line per notebook and nothing else: jupyter_client interrupts every kernel before shutting it down,
+    and ipykernel logs that as an error) and, where pyzmq has CurveZMQ and the kernelspec declares it,
+    with its channels encrypted."""
+    import zmq
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LoggedKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            if zmq.has("curve"):
+                kw.setdefault("transport_encryption", "auto")
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with open(log, "wb") as stderr:  # the kernel process keeps its own copy of the descriptor
+                kw.setdefault("stderr", stderr)
+                return await super().start_kernel(**kw)
+
+    return LoggedKernelManager
+
+
 def run(notebook: Path | str, output: Path | str | None = None, parameters: dict | None = None) -> Path:
     """Execute ``notebook`` with ``parameters`` into ``output`` (default: in place); raise on failure.
 
@@ -154,6 +179,7 @@ def run(notebook: Path | str, output: Path | str | None = None, parameters: dict
             str(notebook), str(tmp), parameters=parameters or {}, kernel_name=KERNEL,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             resources={"metadata": {"path": str(notebook.parent)}},
+            kernel_manager_class=_kernel_manager_class(kernel_log(notebook)),
         )
         nb = clean(nbformat.read(tmp, as_version=4))
         nbformat.write(nb, tmp)
@@ -182,12 +208,16 @@ def _run_staged(notebook: Path, force: bool, package: str, record: bool = True) 
             parameters["output_dir"] = str(stage / "figures")
         if "processed_dir" in accepted:
             parameters["processed_dir"] = str(stage / "processed")
+        shown = notebook.relative_to(paths.ROOT) if notebook.is_relative_to(paths.ROOT) else notebook
         try:
             run(notebook, stage / notebook.name, parameters)
         except PapermillExecutionError as exc:
-            shown = notebook.relative_to(paths.ROOT) if notebook.is_relative_to(paths.ROOT) else notebook
             raise NotebookFailed(f"{shown}: cell {_original_index(notebook, exc.cell_index, bool(parameters))} "
                                  f"raised {exc.ename}: {exc.evalue}") from None
+        except Exception as exc:  # the kernel died or never started: its log says why
+            log = kernel_log(notebook)
+            raise NotebookFailed(f"{shown}: the kernel failed ({type(exc).__name__}: {exc}); its log is "
+                                 f"{log.relative_to(paths.ROOT)}") from None
         if not record:  # a benchmark's throw-away notebook: nothing to move into the project
             return f"ran {name} in {time.perf_counter() - start:.1f} s"
         nb = json.loads((stage / notebook.name).read_text(encoding="utf-8"))
