@@ -269,16 +269,20 @@ def _weeks_by_month(periods: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame
     starts, ends = pd.to_datetime(w["period_start"]), pd.to_datetime(w["period_end"])
     inside = (starts.dt.to_period("M") == ends.dt.to_period("M")).to_numpy()
     w = w[inside].sort_values(["period_start", "record_id"], kind="stable")
-    month = pd.to_datetime(w["period_start"]).map(_month_label)
+    starts = pd.to_datetime(w["period_start"])
+    w = w.assign(_first_day=[d.toordinal() for d in starts],
+                 _last_day=[d.toordinal() for d in pd.to_datetime(w["period_end"])])
+    month = starts.map(_month_label)
     return {(str(m), str(measure)): grp for (m, measure), grp in w.groupby([month, w["measure"]], sort=False)}
 
 
 def _coverage(weeks: pd.DataFrame) -> tuple[int, bool]:
-    """Days of the union of the weeks' periods, and whether any day is covered twice."""
+    """Days of the union of the weeks' periods (a group of :func:`_weeks_by_month`), and whether any day is
+    covered twice."""
     days: set[int] = set()
     overlap = False
-    for s, e in zip(pd.to_datetime(weeks["period_start"]), pd.to_datetime(weeks["period_end"])):
-        span = set(range(s.toordinal(), e.toordinal() + 1))
+    for s, e in zip(weeks["_first_day"].tolist(), weeks["_last_day"].tolist()):  # ordinals (_weeks_by_month)
+        span = set(range(s, e + 1))
         overlap = overlap or bool(days & span)
         days |= span
     return len(days), overlap
@@ -404,15 +408,17 @@ def monthly_from_cumulative(daily: pd.DataFrame, scope: str = "all") -> pd.DataF
         if s.empty:
             continue
         first, last = s.index[0], s.index[-1]
+        # (estimate, lower, upper) by date, as _at gives them: one dict instead of a .loc per month end
+        points = dict(zip(s.index, zip(*(s[c].astype(float).tolist() for c in ("estimate", "lower", "upper")))))
         for p in pd.period_range(first, last, freq="M"):
             m_first, m_last = p.start_time.normalize(), p.end_time.normalize()
             if m_last > last:
                 continue
-            end = _at(s, m_last)
-            start = _at(s, m_first - pd.Timedelta(days=1))
+            end = points.get(m_last)
+            start = points.get(m_first - pd.Timedelta(days=1))
             if start is None:
                 if m_first <= first and _start_counts(first, m_first):
-                    start = _at(s, first)
+                    start = points.get(first)
                 else:
                     continue
             if end is None or start is None:

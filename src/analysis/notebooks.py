@@ -180,6 +180,10 @@ def run(notebook: Path | str, output: Path | str | None = None, parameters: dict
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             resources={"metadata": {"path": str(notebook.parent)}},
             kernel_manager_class=_kernel_manager_class(kernel_log(notebook)),
+            # Once the last cell has run and its outputs are in, the kernel has nothing to save: stop it
+            # at once. (A graceful stop waited up to 2.5 s, now and then, for a kernel that jupyter_client
+            # had just interrupted to answer the shutdown request.)
+            shutdown_kernel="immediate",
         )
         nb = clean(nbformat.read(tmp, as_version=4))
         nbformat.write(nb, tmp)
