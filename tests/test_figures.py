@@ -121,3 +121,34 @@ def test_png_is_300_dpi_rgb_at_the_figures_size_and_the_figure_is_left_as_it_was
     # the picture is the figure: the corner is the white background, the diagonal line is drawn
     assert image.getpixel((2, 2)) == (255, 255, 255)
     assert len(image.getcolors(maxcolors=100_000)) > 10
+
+
+def _layouts():
+    # an axes legend placed by 'best', a figure legend below the axes, and a constrained layout
+    fig1, ax1 = figures.new_figure("single")
+    ax1.plot(range(50), [i ** 0.5 for i in range(50)], label="a line", **figures.category_style(0))
+    ax1.legend(loc="best")
+    ax1.set_xlabel("days since the ceasefire")
+    fig2, ax2 = figures.new_figure("double", height_cm=6)
+    for i in range(4):
+        ax2.plot([0, 1], [i, i + 1], label=f"series {i}", **figures.category_style(i))
+    fig2.legend(loc="lower center", ncols=4, bbox_to_anchor=(0.5, 0.0))
+    fig2.subplots_adjust(bottom=0.3)
+    fig3, ax3 = figures.new_figure("single", height_cm=5, layout="constrained")
+    ax3.plot([2021, 2022], [1, 2], label="x", **figures.category_style(1))
+    ax3.set_xlabel("year")
+    ax3.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25))
+    return [fig1, fig2, fig3]
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_the_source_line_never_overlaps_the_plot(tmp_path, index):
+    fig = _layouts()[index]
+    sources = "ANAMA weekly, monthly and annual releases via Trend, AZERTAC, Report.az; a long list that wraps"
+    figures.save_figure(fig, "s", sources=sources, title="T", caption="C.", formats=["png"], out_dir=tmp_path)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (line,) = [t for t in fig.texts if t.get_text().startswith("Source:")]
+    top_of_line = line.get_window_extent(renderer).y1
+    others = [ax.get_tightbbox(renderer) for ax in fig.axes] + [lg.get_window_extent(renderer) for lg in fig.legends]
+    assert min(b.y0 for b in others) >= top_of_line - 0.5  # pixels: nothing reaches down into the line

@@ -75,8 +75,9 @@ def add_source_line(fig: Figure, sources: str) -> None:
     text = textwrap.fill(f"Source: {sources}; analysis: {PROJECT}", width=int(width_in * 2.54 * 6.8))
     pad_in = 0.04
     line = fig.text(0.01, pad_in / height_in, text, fontsize=7, color="#444444", ha="left", va="bottom")
-    fig.draw_without_rendering()  # lays out every artist (as a draw would) without rasterising anything
-    renderer = fig.canvas.get_renderer()
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()  # a layout engine places the axes only when the figure is drawn
+    renderer = fig.canvas.get_renderer()  # the extents below lay out ticks, labels and legends themselves
     dpi = fig.dpi
     top_of_line = line.get_window_extent(renderer).y1 / dpi + pad_in
     others = [a.get_tightbbox(renderer) for a in fig.axes] + [lg.get_window_extent(renderer) for lg in fig.legends]
