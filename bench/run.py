@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -86,21 +87,30 @@ def floor_notebooks(folder: Path, count: int) -> list[Path]:
 def bench_regeneration(repeats: int = 3) -> dict:
     """Full regeneration against the floor, ``repeats`` times each, alternating so that both see the
     same state of the machine; the ratio compares the medians. Then a rerun with nothing changed."""
-    floors, fulls = [], []
+    floors, fulls, cpu = [], [], {"floor": 0.0, "full": 0.0}
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as tmp:
             floor_nbs = floor_notebooks(Path(tmp), len(NOTEBOOKS))
-            start = time.perf_counter()
+            start, kernels = time.perf_counter(), _kernel_cpu()
             assert notebooks.run_all(floor_nbs, force=True, record=False) == 0
             floors.append(time.perf_counter() - start)
-        start = time.perf_counter()
+            cpu["floor"] += (_kernel_cpu() - kernels) / repeats
+        start, kernels = time.perf_counter(), _kernel_cpu()
         assert notebooks.run_all(NOTEBOOKS, force=True) == 0
         fulls.append(time.perf_counter() - start)
+        cpu["full"] += (_kernel_cpu() - kernels) / repeats
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "analysis.notebooks", *map(str, NOTEBOOKS)], check=True, capture_output=True)
     rerun = time.perf_counter() - start
     floor, full = statistics.median(floors), statistics.median(fulls)
-    return {"floor_s": floor, "full_s": full, "ratio": full / floor, "rerun_s": rerun, "floors": floors, "fulls": fulls}
+    return {"floor_s": floor, "full_s": full, "ratio": full / floor, "rerun_s": rerun, "floors": floors, "fulls": fulls,
+            "cpu": cpu}
+
+
+def _kernel_cpu() -> float:
+    """CPU seconds used so far by this process's finished children (the kernels)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -122,7 +132,8 @@ def main() -> int:
         f"| (c) growth exponent k (time ~ rows^k, 100k to 1M) | {growth:.2f} | ≤ 1.1 (linear, within timing noise) | "
         f"{'yes' if growth <= 1.1 else 'no'} |",
         "", f"Regeneration runs, full/floor in seconds: {runs}. The floor is {len(NOTEBOOKS)} notebooks that only "
-        "`import pandas, seaborn, statsmodels.api`, run by the same runner on the same cores.",
+        "`import pandas, seaborn, statsmodels.api`, run by the same runner on the same cores. CPU used by the "
+        f"kernels per run: {regen['cpu']['full']:.1f} s for the notebooks, {regen['cpu']['floor']:.1f} s for the floor.",
         "", "| rows | reconcile (s) | trend (s) | total (s) | kept |", "|---|---|---|---|---|",
     ]
     lines += [f"| {r['rows']:,} | {r['reconcile_s']:.3f} | {r['trend_s']:.3f} | {r['total_s']:.3f} | {r['kept']:,} |" for r in recon]
