@@ -94,6 +94,11 @@ def test_parallel_kernels_start_in_their_notebooks_folder_and_leave_the_cwd(tmp_
         made.append(folder / "check.ipynb")
     assert notebooks.run_all(made, force=True, workers=2, record=False) == 0
     assert Path.cwd() == tmp_path
+    # each kernel's stderr is kept; where pyzmq has CurveZMQ the channels are encrypted (ipykernel warns if not)
+    import zmq
+    log = notebooks.kernel_log(made[0]).read_text()
+    if zmq.has("curve"):
+        assert "without encryption" not in log
 
 
 def test_notebooks_with_most_figures_start_first():

@@ -148,7 +148,7 @@ def _kernel_manager_class(log: Path):
 
     class LoggedKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):
-            if zmq.has("curve"):
+            if zmq.has("curve") and self.has_trait("transport_encryption"):  # jupyter_client >= 8.10
                 kw.setdefault("transport_encryption", "auto")
             log.parent.mkdir(parents=True, exist_ok=True)
             with open(log, "wb") as stderr:  # the kernel process keeps its own copy of the descriptor
