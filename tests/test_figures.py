@@ -56,8 +56,12 @@ def test_categories_differ_by_more_than_colour():
 
 
 def test_many_categories_stay_distinguishable():
-    pairs = {(figures.category_style(i)["color"], figures.category_style(i)["marker"]) for i in range(20)}
-    assert len(pairs) == 20
+    styles = [figures.category_style(i) for i in range(64)]
+    assert len({(s["color"], s["marker"]) for s in styles[:24]}) == 24
+    assert len({(s["color"], str(s["linestyle"])) for s in styles}) == 64  # lines differ by more than hue
+    # points of a scatter: each of the first 12 categories has a shape of its own, and none looks like a bound
+    assert len({s["marker"] for s in styles[:12]}) == 12
+    assert not {s["marker"] for s in styles} & set(figures.BOUND_MARKERS.values())
 
 
 def test_the_manifest_records_each_figure(tmp_path):

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from .casualties import LABELS, CasualtyAnalysis
-from .figures import category_style, new_figure
+from .figures import BOUND_COLOUR, BOUND_MARKERS, category_style, new_figure
 
 def plt_patch(color, label):
     from matplotlib.patches import Patch
@@ -17,12 +17,9 @@ def plt_patch(color, label):
     return Patch(facecolor=color, alpha=0.35, label=label)
 
 
-_BOUND_MARKERS = {"at_least": "^", "at_most": "v", "approx": "d"}
-
-
 def plot_cumulative(analysis: CasualtyAnalysis, measure: str = "total"):
     """Cumulative casualties: the daily estimate with its 90 % band; the statements as points marked by
-    reporting body (kept filled, dropped hollow), bounds and rounded figures in grey."""
+    reporting body (kept filled, dropped hollow), bounds and rounded figures as grey line markers."""
     fig, ax = new_figure("double", height_cm=9.5)
     daily = analysis.daily[analysis.daily["measure"] == measure]
     ax.fill_between(daily["date"], daily["lower"], daily["upper"], color="#999999", alpha=0.35, linewidth=0,
@@ -46,12 +43,12 @@ def plot_cumulative(analysis: CasualtyAnalysis, measure: str = "total"):
     handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor="#000000",
                           markersize=4, label="hollow: dropped statement"))
     bounds = obs[obs["status"] == "bound"]
-    for qualifier, marker in _BOUND_MARKERS.items():
+    for qualifier, marker in BOUND_MARKERS.items():
         sel = bounds[bounds["qualifier"] == qualifier]
         if len(sel):
-            ax.scatter(sel["date"], sel["value"], marker=marker, s=12, color="#666666", zorder=2)
-            handles.append(Line2D([], [], linestyle="none", marker=marker, color="#666666", markersize=4,
-                                  label=qualifier.replace("_", " ") + " (bound)"))
+            ax.scatter(sel["date"], sel["value"], marker=marker, s=16, color=BOUND_COLOUR, linewidths=0.9, zorder=2)
+            handles.append(Line2D([], [], linestyle="none", marker=marker, color=BOUND_COLOUR, markersize=5,
+                                  markeredgewidth=0.9, label=qualifier.replace("_", " ") + " (bound)"))
     ax.set_ylabel(f"{LABELS[measure]} since 10 Nov 2020")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     fig.legend(handles=handles, loc="center right", fontsize=7)

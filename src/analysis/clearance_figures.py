@@ -8,16 +8,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .clearance import LABELS, ClearanceSeries
-from .figures import category_style, new_figure
+from .figures import BOUND_COLOUR, BOUND_MARKERS, category_style, new_figure
 
 SCOPE_LABELS = {"all": "all operators", "anama": "ANAMA's own teams", "mod": "Ministry of Defence engineers"}
 
 
 def plot_cumulative(series: ClearanceSeries, measure: str = "hectares"):
     """Cumulative amount cleared since the ceasefire, one line and 90 % band per operator scope; the
-    statements as points (kept filled, dropped hollow), bounds ("over 200,000 ha") as grey triangles."""
+    statements as points (kept filled, dropped hollow), bounds ("over 200,000 ha") as grey line markers."""
     fig, ax = new_figure("double", height_cm=9)
-    handles = []
+    handles, drawn_bounds = [], set()
     for i, (scope, rec) in enumerate(series.reconciliations.items()):
         style = category_style(i)
         daily = series.daily[(series.daily["scope"] == scope) & (series.daily["measure"] == measure)]
@@ -31,13 +31,19 @@ def plot_cumulative(series: ClearanceSeries, measure: str = "hectares"):
             ax.scatter(sel["date"], sel["value"], marker=style["marker"], s=14, facecolors=face,
                        edgecolors=style["color"], linewidths=0.8, zorder=3)
         bounds = obs[obs["status"] == "bound"]
-        ax.scatter(bounds["date"], bounds["value"], marker="^", s=12, color="#666666", zorder=2)
+        for qualifier, marker in BOUND_MARKERS.items():
+            sel = bounds[bounds["qualifier"] == qualifier]
+            if len(sel):
+                ax.scatter(sel["date"], sel["value"], marker=marker, s=16, color=BOUND_COLOUR, linewidths=0.9, zorder=2)
+                drawn_bounds.add(qualifier)
         handles.append(Line2D([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
                               markersize=4, label=SCOPE_LABELS.get(scope, scope)))
     handles += [Patch(facecolor="#999999", alpha=0.35, label="90 % interval"),
                 Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor="#000000",
                        markersize=4, label="hollow: dropped statement"),
-                Line2D([], [], linestyle="none", marker="^", color="#666666", markersize=4, label="bound or rounded figure")]
+                *(Line2D([], [], linestyle="none", marker=marker, color=BOUND_COLOUR, markersize=5, markeredgewidth=0.9,
+                         label=f"{qualifier.replace('_', ' ')} (bound or rounded figure)")
+                  for qualifier, marker in BOUND_MARKERS.items() if qualifier in drawn_bounds)]
     ax.set_ylabel(f"{LABELS[measure]} since 10 Nov 2020")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")

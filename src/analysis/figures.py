@@ -31,7 +31,10 @@ CM = 1 / 2.54
 WIDTHS_CM = {"single": 8.9, "double": 18.3}
 #: Okabe & Ito (2008), colour-blind safe, in the order categories are styled.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p"]
+#: Markers of bounds and rounded figures, in grey: line markers, which no category uses.
+BOUND_MARKERS = {"at_least": "2", "at_most": "1", "approx": "x"}
+BOUND_COLOUR = "#666666"
 LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1)), (0, (5, 5))]
 FORMATS = ("svg", "pdf", "png")
 #: Resolution of the PNG files (and of the drawing the vector formats' rasterised parts use).
@@ -50,10 +53,12 @@ def use_style() -> None:
 
 
 def category_style(i: int) -> dict:
-    """Colour, marker and line style of the i-th category: hue never alone, and no two of the first
-    64 categories share both colour and marker."""
+    """Colour, marker and line style of the i-th category, so that hue never tells categories apart alone:
+    the first 12 categories each have their own marker (points of a scatter differ in shape), no two of
+    the first 64 share colour and line style (lines differ in dashes), and no two of the first 24 share
+    colour and marker."""
     shift = i // len(PALETTE)
-    return {"color": PALETTE[i % len(PALETTE)], "marker": MARKERS[(i + shift) % len(MARKERS)],
+    return {"color": PALETTE[i % len(PALETTE)], "marker": MARKERS[i % len(MARKERS)],
             "linestyle": LINESTYLES[(i + shift) % len(LINESTYLES)]}
 
 
