@@ -80,3 +80,20 @@ class MiniPackage:
 @pytest.fixture
 def mini(tmp_path) -> MiniPackage:
     return MiniPackage(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every figure a test makes is closed after it (matplotlib warns past 20 open figures)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def pkg():
+    """The project's own data package (data/raw), loaded once per test module."""
+    from analysis.data import load_package
+
+    return load_package()

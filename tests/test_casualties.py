@@ -9,14 +9,13 @@ import pandas as pd
 import pytest
 
 from analysis import casualties
-from analysis.data import load_package
 
 CASPIAN = pd.Timestamp("2023-12-09")
 
 
 @pytest.fixture(scope="module")
-def analysis():
-    return casualties.analyse(load_package().casualty_reports)
+def analysis(pkg):
+    return casualties.analyse(pkg.casualty_reports)
 
 
 def _at(analysis, date, measure):
@@ -52,8 +51,8 @@ def test_daily_series_never_falls_and_covers_every_day(analysis):
     assert total["date"].iloc[-1] == analysis.reconciliation.kept["date"].max()
 
 
-def test_statements_are_all_accounted_for(analysis):
-    reports = load_package().casualty_reports
+def test_statements_are_all_accounted_for(analysis, pkg):
+    reports = pkg.casualty_reports
     r = analysis.reconciliation
     seen = set(r.observations["record_id"]) | set(r.not_used["record_id"])
     assert seen == set(reports.index)
@@ -70,8 +69,8 @@ def test_known_slips_are_dropped_for_the_right_reason(analysis):
     assert obs.loc[("cr095", "total"), "status"] == "dropped"
 
 
-def test_the_interval_table_is_chained_onto_anamas_count():
-    reports = load_package().casualty_reports
+def test_the_interval_table_is_chained_onto_anamas_count(pkg):
+    reports = pkg.casualty_reports
     chain = casualties.chained_intervals(reports)
     total = chain[chain["measure"] == "total"].set_index("date")["value"]
     # 197 to 14 Dec 2021, then + 7 + 6 + 12 + 11 + 22 + 5 + 11 + 9 (casualty notes: 280 to 6 Jan 2023) + 5
@@ -89,8 +88,8 @@ def test_derive_parts_from_the_caspian_post_split():
     assert out["total"] == (340.0, False)
 
 
-def test_annual_totals_against_the_series(analysis):
-    check = casualties.annual_cross_check(load_package().casualty_reports, analysis.daily).set_index(["year", "measure"])
+def test_annual_totals_against_the_series(analysis, pkg):
+    check = casualties.annual_cross_check(pkg.casualty_reports, analysis.daily).set_index(["year", "measure"])
     # killed: 65 at the end of 2023 (kept 26 Dec 2023 and 26 Jan 2024), 70 at the end of 2024 (11 Nov 2024, 27 Jan 2025)
     assert check.loc[(2024, "killed"), "series_increase"] == 70 - 65 == check.loc[(2024, "killed"), "stated"]
     assert abs(check.loc[(2024, "total"), "residual"]) < 2  # 41 stated (PGO)
@@ -159,8 +158,8 @@ def test_betabinom_quantile_at_an_exact_tie_is_the_smallest_k():
     assert median.tolist() == [3.0] * 6
 
 
-def test_window_changes_the_trend_inputs():
-    reports = load_package().casualty_reports
+def test_window_changes_the_trend_inputs(pkg):
+    reports = pkg.casualty_reports
     late = casualties.analyse(reports, window_start="2023-01-01", measures=["total"])
     assert late.intervals["total"]["start"].min() >= pd.Timestamp("2023-01-01")
     assert late.daily["date"].min() == pd.Timestamp("2023-01-01")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import civmil, data
+from analysis import civmil
 
 Z95 = 1.959963984540054  # standard normal 97.5% quantile
 
@@ -20,17 +19,6 @@ def wilson_by_hand(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return centre - half, centre + half
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def package():
-    return data.load_package()
 
 
 def _splits(rows):
@@ -180,9 +168,9 @@ def test_case_fatality_rejects_impossible_counts(args):
 # global_comparison
 
 
-def test_global_comparison_keeps_editions_apart(package):
+def test_global_comparison_keeps_editions_apart(pkg):
     az = civmil.civilian_share(_splits([("2022-12-15", 123, 153), ("2023-12-09", 161, 179)]))
-    out = civmil.global_comparison(package.monitor_annual, az)
+    out = civmil.global_comparison(pkg.monitor_annual, az)
     assert list(out.columns) == ["series", "period", "share", "lower", "upper", "edition", "qualifier", "record"]
     glob = out[out["series"] == "Global (Landmine Monitor)"]
     y2012 = glob[glob["period"] == "2012"].set_index("edition")["share"]
@@ -200,7 +188,7 @@ def test_global_comparison_keeps_editions_apart(package):
     assert local["lower"].iloc[1] == pytest.approx(lo) and local["upper"].iloc[1] == pytest.approx(hi)
     assert local["edition"].isna().all()
     # only Global civilian shares from the Monitor: nothing else leaks in
-    mon = package.monitor_annual
+    mon = pkg.monitor_annual
     expected = ((mon["country"] == "Global") & (mon["metric"] == "civilian_share_pct")).sum()
     assert len(glob) == expected
 
@@ -209,7 +197,7 @@ def test_global_comparison_keeps_editions_apart(package):
 # figures
 
 
-def test_plot_civilian_share_returns_a_figure_with_the_series(package):
+def test_plot_civilian_share_returns_a_figure_with_the_series(pkg):
     az = civmil.civilian_share(_splits([("2022-12-15", 123, 153), ("2023-12-09", 161, 179)]))
     fig = civmil.plot_civilian_share(az)
     assert isinstance(fig, Figure)
@@ -217,7 +205,7 @@ def test_plot_civilian_share_returns_a_figure_with_the_series(package):
     assert len(ax.containers) == 1  # one error-bar series: Azerbaijan
     assert ax.get_ylim() == (0, 1)
 
-    comp = civmil.global_comparison(package.monitor_annual, az)
+    comp = civmil.global_comparison(pkg.monitor_annual, az)
     fig = civmil.plot_civilian_share(az, comp)
     ax = fig.axes[0]
     assert len(ax.containers) == 1

@@ -7,12 +7,11 @@ import pandas as pd
 import pytest
 
 from analysis import clearance
-from analysis.data import load_package
 
 
 @pytest.fixture(scope="module")
-def series():
-    return clearance.analyse(load_package().clearance_reports)
+def series(pkg):
+    return clearance.analyse(pkg.clearance_reports)
 
 
 @pytest.mark.parametrize("measure, value", [("ap_mines", 30836), ("at_mines", 18601), ("uxo", 61258), ("hectares", 114658)])
@@ -29,9 +28,9 @@ def test_every_kept_statement_lies_inside_the_daily_interval(series):
             assert band["lower"] <= row.value <= band["upper"], (scope, row)
 
 
-def test_scopes_are_kept_apart(series):
+def test_scopes_are_kept_apart(series, pkg):
     kept = {scope: set(rec.kept["record_id"]) for scope, rec in series.reconciliations.items()}
-    reports = load_package().clearance_reports
+    reports = pkg.clearance_reports
     for scope, ids in kept.items():
         assert (reports.loc[list(ids), "operators"] == scope).all()
     # ANAMA's own teams had cleared 9,568.1 ha by 30 Apr 2022 (cl028); all operators about 23,000 (cl027) by then
@@ -81,3 +80,21 @@ def test_last_twelve_months_by_hand(series):
     assert last["end"] == d.index.max()
     assert last["rate"] == pytest.approx(d.loc[last["end"], "estimate"] - d.loc[last["start"], "estimate"])
     assert last["lower"] <= last["rate"] <= last["upper"]
+
+
+def test_one_scope_and_measure_and_the_lists_of_every_scope(series):
+    all_ha = series.daily_of("all", "hectares")
+    assert set(all_ha["scope"]) == {"all"} and set(all_ha["measure"]) == {"hectares"}
+    assert all_ha["date"].is_monotonic_increasing and all_ha["date"].is_unique
+    dropped = series.dropped_statements()
+    expected = sum(int((rec.observations["status"] == "dropped").sum()) for rec in series.reconciliations.values())
+    assert len(dropped) == expected and set(dropped["scope"]) <= set(series.reconciliations)
+    assert dropped["reason"].str.len().gt(0).all()
+
+
+def test_projection_inputs_put_today_on_the_trend_time_axis():
+    trend = clearance.RateTrend("hectares", np.array([8.0, 0.1]), np.eye(2) * 0.01, 18, 0.2)
+    inputs = trend.projection_inputs("2025-05-22")
+    # 10 Nov 2020 to 22 May 2025: 1,654 days of 365.25
+    assert inputs["start_years"] == pytest.approx(1654 / 365.25)
+    assert (inputs["intercept"], inputs["slope"]) == (8.0, 0.1) and inputs["cov"] is trend.cov

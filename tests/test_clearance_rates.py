@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,18 +12,11 @@ from matplotlib.figure import Figure
 from scipy.stats import chi2
 
 from analysis import clearance_rates as cr
-from analysis import data
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")
-def reports():
-    return data.load_package().clearance_reports
+def reports(pkg):
+    return pkg.clearance_reports
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.data import STATEMENT_RESOURCES, has_flag, load_package
+from analysis.data import STATEMENT_RESOURCES, has_flag
 
 from conftest import SHARED_SOURCES
 
@@ -20,11 +20,6 @@ SOURCE_ROWS = {
     "contamination_estimates": 66,
     "monitor_annual": 565,
 }
-
-
-@pytest.fixture(scope="module")
-def pkg():
-    return load_package()
 
 
 def test_frictionless_validates_the_package_against_its_descriptor():

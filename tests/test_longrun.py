@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
 from analysis import longrun
-from analysis.data import has_flag, load_package
-
-
-@pytest.fixture(scope="module")
-def pkg():
-    return load_package()
+from analysis.data import has_flag
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +26,6 @@ def annual(pkg):
 @pytest.fixture(scope="module")
 def since(pkg):
     return longrun.since_1991_series(pkg.casualty_reports, pkg.monitor_annual)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,12 +15,6 @@ from analysis import projection as P
 
 TODAY = pd.Timestamp("2026-01-01")
 SCENARIO = "ANAMA 1,166,702 ha (2024)"
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def numeric_trend_years(remaining_ha: float, a: float, b: float, s: float) -> float:

@@ -140,3 +140,14 @@ def test_a_precise_figure_with_some_or_about_is_not_a_rounded_one():
                       ("cl003", "2024-01-16", "ap_mines", 31000, "approx")), PRIORITY)
     assert status(r, "cl002", "ap_mines")[0] == "kept"
     assert status(r, "cl003", "ap_mines")[0] == "bound"
+
+
+def test_dropped_statements_lists_each_dropped_figure_with_its_reason():
+    rows = [("cr001", "2023-01-10", "total", 300, "exact", "anama"), ("cr002", "2023-01-10", "total", 310, "exact", "media"),
+            ("cr003", "2023-01-10", "killed", 40, "exact", "anama"), ("cr004", "2023-01-10", "killed", 41, "exact", "mfa")]
+    rec = reconcile(obs(*rows), PRIORITY)
+    listed = rec.dropped_statements()
+    assert listed.index.tolist() == ["cr004", "cr002"]  # sorted by measure: killed before total
+    assert list(listed.columns) == ["date", "measure", "value", "reporting_body", "reason"]
+    assert listed.loc["cr002", "reason"].startswith("conflicts with 300 (cr001, 2023-01-10) on the same date")
+    assert rec.dropped_statements(["total"]).index.tolist() == ["cr002"]

@@ -175,6 +175,12 @@ class RateTrend:
         return (f"Gamma GLM (log link) of {self.n_months} monthly amounts on time: x{g:.2f} per year "
                 f"(95% CI {lo:.2f}-{hi:.2f}), dispersion {self.scale:.2f}")
 
+    def projection_inputs(self, today) -> dict:
+        """The trend as :func:`analysis.projection.projection_table` takes it: intercept, slope, their
+        covariance, and ``today`` on the same time axis (years since the ceasefire)."""
+        return {"intercept": self.params[0], "slope": self.params[1], "cov": self.cov,
+                "start_years": (pd.Timestamp(today) - CEASEFIRE) / pd.Timedelta(days=1) / 365.25}
+
     def expected(self, months: pd.PeriodIndex, level: float = 0.90) -> pd.DataFrame:
         """Expected amount in each month (at its midpoint), with a delta-method interval on the log scale."""
         z = stats.norm.ppf(0.5 + level / 2)
@@ -210,6 +216,22 @@ class ClearanceSeries:
     bounds: pd.DataFrame
     variability: pd.DataFrame  # scope, measure, cv
 
+    def daily_of(self, scope: str = "all", measure: str = "hectares") -> pd.DataFrame:
+        """The daily series of one scope and measure, in date order."""
+        return _daily_of(self.daily, scope, measure)
+
+    def dropped_statements(self) -> pd.DataFrame:
+        """Every dropped figure of every scope with its reason (see ``Reconciliation.dropped_statements``)."""
+        return pd.concat([rec.dropped_statements().assign(scope=scope) for scope, rec in self.reconciliations.items()])
+
+    def not_used(self) -> pd.DataFrame:
+        """Statements of every scope that gave no figure, with the reason, indexed by record id."""
+        return pd.concat([rec.not_used.assign(scope=scope) for scope, rec in self.reconciliations.items()]).set_index("record_id")
+
+
+def _daily_of(daily: pd.DataFrame, scope: str, measure: str) -> pd.DataFrame:
+    return daily[(daily["scope"] == scope) & (daily["measure"] == measure)].sort_values("date")
+
 
 def analyse(reports: pd.DataFrame, *, scopes=SCOPES, priority=None) -> ClearanceSeries:
     """Reconcile each scope and estimate every day of each measure."""
@@ -243,7 +265,7 @@ def value_on(daily: pd.DataFrame, date, scope: str, measure: str) -> pd.Series:
 
 def last_twelve_months(daily: pd.DataFrame, scope: str = "all", measure: str = "hectares") -> dict:
     """Amount cleared in the 365 days up to the series' last day, with a conservative 90 % range."""
-    d = daily[(daily["scope"] == scope) & (daily["measure"] == measure)].set_index("date")
+    d = _daily_of(daily, scope, measure).set_index("date")
     end = d.index.max()
     start = end - pd.Timedelta(days=365)
     a, b = d.loc[start], d.loc[end]

@@ -288,15 +288,6 @@ def _coverage(weeks: pd.DataFrame) -> tuple[int, bool]:
     return len(days), overlap
 
 
-def _weekly_months(periods: pd.DataFrame) -> list[tuple[str, str]]:
-    w = periods[periods["basis"] == "weekly"]
-    pairs = set()
-    for s, e, measure in zip(pd.to_datetime(w["period_start"]), pd.to_datetime(w["period_end"]), w["measure"]):
-        for p in pd.period_range(s, e, freq="M"):
-            pairs.add((str(p), str(measure)))
-    return sorted(pairs)
-
-
 def monthly_from_statements(periods: pd.DataFrame) -> pd.DataFrame:
     """Monthly amounts taken directly from the statements: monthly figures and sums of weekly figures.
 
@@ -323,10 +314,7 @@ def monthly_from_statements(periods: pd.DataFrame) -> pd.DataFrame:
     direct = _direct_monthly(periods)
     by_month = _weeks_by_month(periods)
     sums = []
-    for month, measure in _weekly_months(periods):
-        weeks = by_month.get((month, measure))
-        if weeks is None:
-            continue
+    for (month, measure), weeks in sorted(by_month.items(), key=lambda item: item[0]):
         covered, overlap = _coverage(weeks)
         if overlap or covered < _days_in_month(month):
             continue
@@ -362,12 +350,10 @@ def _scope_daily(daily: pd.DataFrame, scope: str, where: str) -> pd.DataFrame:
     return d
 
 
-def _at(series: pd.DataFrame, date: pd.Timestamp):
-    """(estimate, lower, upper) on a date, or None outside the series."""
-    if date not in series.index:
-        return None
-    r = series.loc[date]
-    return float(r["estimate"]), float(r["lower"]), float(r["upper"])
+def _points(series: pd.DataFrame) -> dict:
+    """(estimate, lower, upper) by date of a daily series indexed by date, for lookups with ``.get``
+    (None outside the series)."""
+    return dict(zip(series.index, zip(*(series[c].astype(float).tolist() for c in ("estimate", "lower", "upper")))))
 
 
 def _start_counts(first: pd.Timestamp, period_first: pd.Timestamp) -> bool:
@@ -408,8 +394,7 @@ def monthly_from_cumulative(daily: pd.DataFrame, scope: str = "all") -> pd.DataF
         if s.empty:
             continue
         first, last = s.index[0], s.index[-1]
-        # (estimate, lower, upper) by date, as _at gives them: one dict instead of a .loc per month end
-        points = dict(zip(s.index, zip(*(s[c].astype(float).tolist() for c in ("estimate", "lower", "upper")))))
+        points = _points(s)
         for p in pd.period_range(first, last, freq="M"):
             m_first, m_last = p.start_time.normalize(), p.end_time.normalize()
             if m_last > last:
@@ -501,18 +486,20 @@ def annual_cross_check(periods: pd.DataFrame, daily: pd.DataFrame, scope: str = 
     annual = _calendar_year(p)
     d = _scope_daily(daily, scope, "annual_cross_check")
     series = {m: g.set_index("date").sort_index() for m, g in d.groupby("measure", sort=False)}
+    points = {m: _points(g) for m, g in series.items()}
     rows = []
     for r in annual.itertuples(index=False):
         diff = (math.nan, math.nan, math.nan)
         s = series.get(r.measure)
         if s is not None and not s.empty:
             end_day = pd.Timestamp(f"{r.year}-12-31")
-            end = _at(s, end_day)
-            start = _at(s, pd.Timestamp(f"{r.year - 1}-12-31"))
+            at = points[r.measure]
+            end = at.get(end_day)
+            start = at.get(pd.Timestamp(f"{r.year - 1}-12-31"))
             first = s.index[0]
             year_first = pd.Timestamp(f"{r.year}-01-01")
             if start is None and year_first <= first <= end_day and _start_counts(first, year_first):
-                start = _at(s, first)
+                start = at.get(first)
             if end is not None and start is not None:
                 diff = _difference(end, start)
         value = float(r.value)
@@ -718,13 +705,13 @@ def casualties_per_10000_ha(casualty_daily: pd.DataFrame, periods: pd.DataFrame,
     _require(casualty_daily, ["date", "measure", "estimate", "lower", "upper"], "casualties_per_10000_ha")
     c = casualty_daily[casualty_daily["measure"].astype("string") == "total"].copy()
     c["date"] = pd.to_datetime(c["date"]).dt.normalize()
-    c = c.set_index("date").sort_index()
+    c = _points(c.set_index("date").sort_index())
     fig = annual_figures(periods, require_types=False)
     rows = []
     for r in fig.to_dict("records"):
         y = r["year"]
-        end = _at(c, pd.Timestamp(f"{y}-12-31"))
-        start = _at(c, pd.Timestamp(f"{y - 1}-12-31"))
+        end = c.get(pd.Timestamp(f"{y}-12-31"))
+        start = c.get(pd.Timestamp(f"{y - 1}-12-31"))
         if end is None or start is None:
             continue
         value, lo, hi = _difference(end, start)

@@ -48,6 +48,14 @@ class Reconciliation:
     def dropped(self) -> pd.DataFrame:
         return self.observations[self.observations["status"] == "dropped"]
 
+    def dropped_statements(self, measures=None) -> pd.DataFrame:
+        """The dropped figures (of ``measures``, default all) with their reasons, indexed by record id:
+        the table each notebook lists under its series."""
+        d = self.dropped()
+        if measures is not None:
+            d = d[d["measure"].isin(list(measures))]
+        return d[["record_id", "date", "measure", "value", "reporting_body", "reason"]].set_index("record_id")
+
     def bounds(self) -> pd.DataFrame:
         return self.observations[self.observations["status"] == "bound"]
 
