@@ -156,3 +156,22 @@ def test_the_source_line_never_overlaps_the_plot(tmp_path, index):
     top_of_line = line.get_window_extent(renderer).y1
     others = [ax.get_tightbbox(renderer) for ax in fig.axes] + [lg.get_window_extent(renderer) for lg in fig.legends]
     assert min(b.y0 for b in others) >= top_of_line - 0.5  # pixels: nothing reaches down into the line
+
+
+def test_statements_and_bounds_are_drawn_and_explained():
+    import pandas as pd
+
+    fig, ax = figures.new_figure("single")
+    statements = pd.DataFrame({"date": pd.to_datetime(["2023-01-01", "2023-02-01", "2023-03-01"]),
+                               "value": [10.0, 12.0, 11.0], "status": ["kept", "kept", "dropped"]})
+    figures.draw_statements(ax, statements, figures.category_style(0))
+    filled, hollow = ax.collections
+    assert len(filled.get_offsets()) == 2 and len(hollow.get_offsets()) == 1
+    assert hollow.get_facecolors().size == 0  # hollow: no face
+    bounds = pd.DataFrame({"date": pd.to_datetime(["2023-01-15", "2023-02-15"]), "value": [11.0, 13.0],
+                           "qualifier": ["at_least", "at_least"]})
+    drawn = figures.draw_bounds(ax, bounds)
+    assert drawn == {"at_least"} and len(ax.collections) == 3
+    (handle,) = figures.bound_handles(drawn, "bound")
+    assert handle.get_label() == "at least (bound)" and handle.get_marker() == figures.BOUND_MARKERS["at_least"]
+    assert figures.dropped_handle().get_markerfacecolor() == "none"

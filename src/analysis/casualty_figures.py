@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from .casualties import LABELS, CasualtyAnalysis
-from .figures import BOUND_COLOUR, BOUND_MARKERS, category_style, new_figure
+from .figures import bound_handles, category_style, draw_bounds, draw_statements, dropped_handle, new_figure
 
 def plt_patch(color, label):
     from matplotlib.patches import Patch
@@ -33,22 +33,12 @@ def plot_cumulative(analysis: CasualtyAnalysis, measure: str = "total"):
                plt_patch("#999999", "90 % interval")]
     for i, body in enumerate(bodies):
         style = category_style(i)
-        for status, face in (("kept", style["color"]), ("dropped", "none")):
-            sel = points[(points["reporting_body"] == body) & (points["status"] == status)]
-            if len(sel):
-                ax.scatter(sel["date"], sel["value"], marker=style["marker"], s=14, facecolors=face,
-                           edgecolors=style["color"], linewidths=0.8, zorder=3)
+        draw_statements(ax, points[points["reporting_body"] == body], style)
         handles.append(Line2D([], [], linestyle="none", marker=style["marker"], color=style["color"], markersize=4,
                               label=body.replace("_", " ")))
-    handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor="#000000",
-                          markersize=4, label="hollow: dropped statement"))
+    handles.append(dropped_handle())
     bounds = obs[obs["status"] == "bound"]
-    for qualifier, marker in BOUND_MARKERS.items():
-        sel = bounds[bounds["qualifier"] == qualifier]
-        if len(sel):
-            ax.scatter(sel["date"], sel["value"], marker=marker, s=16, color=BOUND_COLOUR, linewidths=0.9, zorder=2)
-            handles.append(Line2D([], [], linestyle="none", marker=marker, color=BOUND_COLOUR, markersize=5,
-                                  markeredgewidth=0.9, label=qualifier.replace("_", " ") + " (bound)"))
+    handles += bound_handles(draw_bounds(ax, bounds))
     ax.set_ylabel(f"{LABELS[measure]} since 10 Nov 2020")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     fig.legend(handles=handles, loc="center right", fontsize=7)

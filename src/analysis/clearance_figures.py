@@ -8,7 +8,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .clearance import LABELS, ClearanceSeries
-from .figures import BOUND_COLOUR, BOUND_MARKERS, category_style, new_figure
+from .figures import bound_handles, category_style, draw_bounds, draw_statements, dropped_handle, new_figure
 
 SCOPE_LABELS = {"all": "all operators", "anama": "ANAMA's own teams", "mod": "Ministry of Defence engineers"}
 
@@ -20,30 +20,19 @@ def plot_cumulative(series: ClearanceSeries, measure: str = "hectares"):
     handles, drawn_bounds = [], set()
     for i, (scope, rec) in enumerate(series.reconciliations.items()):
         style = category_style(i)
-        daily = series.daily[(series.daily["scope"] == scope) & (series.daily["measure"] == measure)]
+        daily = series.daily_of(scope, measure)
         if daily.empty:
             continue
         ax.fill_between(daily["date"], daily["lower"], daily["upper"], color=style["color"], alpha=0.25, linewidth=0)
         ax.plot(daily["date"], daily["estimate"], color=style["color"], linestyle=style["linestyle"], linewidth=1)
         obs = rec.observations[rec.observations["measure"] == measure]
-        for status, face in (("kept", style["color"]), ("dropped", "none")):
-            sel = obs[obs["status"] == status]
-            ax.scatter(sel["date"], sel["value"], marker=style["marker"], s=14, facecolors=face,
-                       edgecolors=style["color"], linewidths=0.8, zorder=3)
-        bounds = obs[obs["status"] == "bound"]
-        for qualifier, marker in BOUND_MARKERS.items():
-            sel = bounds[bounds["qualifier"] == qualifier]
-            if len(sel):
-                ax.scatter(sel["date"], sel["value"], marker=marker, s=16, color=BOUND_COLOUR, linewidths=0.9, zorder=2)
-                drawn_bounds.add(qualifier)
+        draw_statements(ax, obs, style)
+        drawn_bounds |= draw_bounds(ax, obs[obs["status"] == "bound"])
         handles.append(Line2D([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
                               markersize=4, label=SCOPE_LABELS.get(scope, scope)))
     handles += [Patch(facecolor="#999999", alpha=0.35, label="90 % interval"),
-                Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor="#000000",
-                       markersize=4, label="hollow: dropped statement"),
-                *(Line2D([], [], linestyle="none", marker=marker, color=BOUND_COLOUR, markersize=5, markeredgewidth=0.9,
-                         label=f"{qualifier.replace('_', ' ')} (bound or rounded figure)")
-                  for qualifier, marker in BOUND_MARKERS.items() if qualifier in drawn_bounds)]
+                dropped_handle(),
+                *bound_handles(drawn_bounds, "bound or rounded figure")]
     ax.set_ylabel(f"{LABELS[measure]} since 10 Nov 2020")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")

@@ -62,6 +62,45 @@ def category_style(i: int) -> dict:
             "linestyle": LINESTYLES[(i + shift) % len(LINESTYLES)]}
 
 
+def draw_statements(ax, statements, style: dict) -> None:
+    """Draw one category's statements (columns ``date``, ``value``, ``status``) in its colour and marker:
+    kept ones filled, dropped ones hollow (see :func:`dropped_handle`)."""
+    for status, face in (("kept", style["color"]), ("dropped", "none")):
+        sel = statements[statements["status"] == status]
+        if len(sel):
+            ax.scatter(sel["date"], sel["value"], marker=style["marker"], s=14, facecolors=face,
+                       edgecolors=style["color"], linewidths=0.8, zorder=3)
+
+
+def dropped_handle():
+    """The legend entry that explains hollow markers."""
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor="#000000",
+                  markersize=4, label="hollow: dropped statement")
+
+
+def draw_bounds(ax, bounds) -> set[str]:
+    """Draw bounds and rounded figures (columns ``date``, ``value``, ``qualifier``) as grey line markers;
+    return the qualifiers drawn, for :func:`bound_handles`."""
+    drawn = set()
+    for qualifier, marker in BOUND_MARKERS.items():
+        sel = bounds[bounds["qualifier"] == qualifier]
+        if len(sel):
+            ax.scatter(sel["date"], sel["value"], marker=marker, s=16, color=BOUND_COLOUR, linewidths=0.9, zorder=2)
+            drawn.add(qualifier)
+    return drawn
+
+
+def bound_handles(drawn, what: str = "bound") -> list:
+    """Legend entries for the bound markers drawn, e.g. 'at least (bound)'."""
+    from matplotlib.lines import Line2D
+
+    return [Line2D([], [], linestyle="none", marker=marker, color=BOUND_COLOUR, markersize=5, markeredgewidth=0.9,
+                   label=f"{qualifier.replace('_', ' ')} ({what})")
+            for qualifier, marker in BOUND_MARKERS.items() if qualifier in drawn]
+
+
 def new_figure(width: str = "single", height_cm: float | None = None, **subplots) -> tuple[Figure, object]:
     """A styled figure of journal width ('single' 8.9 cm or 'double' 18.3 cm) and its axes."""
     if width not in WIDTHS_CM:
