@@ -225,3 +225,8 @@ def test_plot_case_fatality_returns_a_figure_with_one_errorbar_per_group():
     assert "50/161" in texts and "15/179" in texts
     markers = {c.lines[0].get_marker() for c in ax.containers}
     assert len(markers) == 2  # groups differ by marker, not hue alone
+
+
+def test_splits_without_the_counts_are_refused_by_name():
+    with pytest.raises(KeyError, match=r"civilian_share: the frame lacks column\(s\) \['civilian', 'military'\]"):
+        civmil.civilian_share(pd.DataFrame({"date": [pd.Timestamp("2023-12-09")]}))

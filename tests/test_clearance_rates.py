@@ -433,3 +433,8 @@ def test_plot_items_per_100_ha(periods):
     fig.draw_without_rendering()
     shown = [t.get_text() for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
     assert "10" in shown and not any("$" in t for t in shown)  # plain numbers, not mathtext powers of ten
+
+
+def test_a_frame_without_a_needed_column_is_named_in_the_error():
+    with pytest.raises(KeyError, match=r"monthly_from_statements: the frame lacks column\(s\) \['record_id'"):
+        cr.monthly_from_statements(pd.DataFrame({"month": ["2023-01"]}))

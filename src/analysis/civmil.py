@@ -6,7 +6,7 @@ Pure functions (frames in, frames out); every statistic comes from statsmodels o
 - :func:`civilian_share`: civilian share of the casualties of known status, Wilson score interval
   (``statsmodels.stats.proportion.proportion_confint(method="wilson")``).
 - :func:`share_trend`: change of the civilian share over time, a binomial GLM
-  (``statsmodels.api.GLM``, family Binomial, logit link) of the increments between consecutive split
+  (statsmodels ``GLM``, family Binomial, logit link) of the increments between consecutive split
   statements, with a time term in years; the odds ratio per year with its 95% interval.
 - :func:`case_fatality`: killed / all casualties by group (Wilson intervals), the civilian-to-military
   risk ratio with its log-method interval (``Table2x2.riskratio_confint``) and Fisher's exact test
@@ -29,13 +29,14 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 from scipy.stats import fisher_exact
-from statsmodels.stats.contingency_tables import Table2x2
-from statsmodels.stats.proportion import proportion_confint
 # the statsmodels modules used, not statsmodels.api (which imports all of statsmodels: a quarter second per kernel)
 from statsmodels.genmod import families
 from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.stats.contingency_tables import Table2x2
+from statsmodels.stats.proportion import proportion_confint
 from statsmodels.tools.tools import add_constant
 
+from .data import require_columns
 from .figures import category_style, new_figure
 
 #: The ceasefire that ended the 2020 war; the origin of the time axis of :func:`share_trend`.
@@ -82,7 +83,7 @@ def civilian_share(splits: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     are dropped. Added columns: ``known`` (civilian + military, people), ``share``, ``lower``,
     ``upper`` (fractions; NaN where ``known`` is 0). Sorted by date (stable), index reset.
     """
-    _require(splits, ["date", "civilian", "military"], "civilian_share")
+    require_columns(splits, ["date", "civilian", "military"], "civilian_share")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie between 0 and 1, not {alpha!r}")
     out = splits.dropna(subset=["civilian", "military"]).copy()
@@ -96,12 +97,6 @@ def civilian_share(splits: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
         out["share"] = np.where(known > 0, out["civilian"].to_numpy(dtype=float) / known, np.nan)
     out["lower"], out["upper"] = _wilson(out["civilian"], out["known"], alpha)
     return out.sort_values("date", kind="stable").reset_index(drop=True)
-
-
-def _require(frame: pd.DataFrame, columns: list[str], where: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise KeyError(f"{where}: the frame lacks column(s) {missing}; it has {list(frame.columns)}")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -137,7 +132,7 @@ def share_trend(splits: pd.DataFrame, overdispersion: bool = True) -> dict:
     military_start, military_end, reason). With fewer than 3 usable intervals, or when every increment
     is all civilian or all military, the estimates are NaN and ``method`` says why.
     """
-    _require(splits, ["date", "civilian", "military"], "share_trend")
+    require_columns(splits, ["date", "civilian", "military"], "share_trend")
     rows = splits.dropna(subset=["date", "civilian", "military"]).sort_values("date", kind="stable")
     dates = pd.to_datetime(rows["date"]).reset_index(drop=True)
     civ = rows["civilian"].astype("int64").to_numpy()
@@ -305,8 +300,8 @@ def global_comparison(monitor_annual: pd.DataFrame, azerbaijan: pd.DataFrame) ->
     ``qualifier`` (as recorded; for Azerbaijan, the frame's ``qualifier`` column if it has one),
     ``record`` (the Monitor's row_id; for Azerbaijan the ``report_id`` column if present, else the date).
     """
-    _require(monitor_annual, ["country", "metric", "year", "value", "edition", "qualifier"], "global_comparison")
-    _require(azerbaijan, ["date", "share", "lower", "upper"], "global_comparison")
+    require_columns(monitor_annual, ["country", "metric", "year", "value", "edition", "qualifier"], "global_comparison")
+    require_columns(azerbaijan, ["date", "share", "lower", "upper"], "global_comparison")
     mon = monitor_annual[(monitor_annual["country"] == "Global") & (monitor_annual["metric"] == "civilian_share_pct")]
     if "flags" in mon.columns:
         relay = mon["flags"].fillna("").astype(str).str.split(";").apply(lambda tokens: "duplicate" in tokens)

@@ -35,7 +35,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from statsmodels.stats.rates import confint_poisson
 
-from .data import has_flag
+from .data import has_flag, require_columns
 from .figures import category_style, new_figure
 
 #: The measures of the clearance statements, in display order.
@@ -78,12 +78,6 @@ SHORT = {"ap_mines": "AP mines", "at_mines": "AT mines", "uxo": "other ordnance 
 
 # --------------------------------------------------------------------------------------------------
 # helpers
-
-
-def _require(frame: pd.DataFrame, columns: list[str], where: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise KeyError(f"{where}: the frame lacks column(s) {missing}; it has {list(frame.columns)}")
 
 
 def _month_bounds(month: str | pd.Period) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -167,7 +161,7 @@ def period_statements(reports: pd.DataFrame, scope: str = "all", territory: str 
     period_start, record_id and measure (in the order of ``MEASURES``). ``not_used`` columns: record_id,
     measure (empty when the whole record is not used), reason.
     """
-    _require(reports, ["basis", "operators", "territory", "period_start", "period_end", "reporting_body",
+    require_columns(reports, ["basis", "operators", "territory", "period_start", "period_end", "reporting_body",
                        "flags", "duplicate_of", "items_qualifier", "hectares_qualifier", *measures], "period_statements")
     sel = reports[reports["basis"].astype("string").isin(PERIOD_BASES)
                   & (reports["operators"].astype("string") == scope)
@@ -309,7 +303,7 @@ def monthly_from_statements(periods: pd.DataFrame) -> pd.DataFrame:
     end). ``qualifier``: as stated; for a sum "exact" if every week is exact, else the one non-exact kind,
     or "mixed". ``month`` is ``YYYY-MM``; sorted by month, measure and basis.
     """
-    _require(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier"],
+    require_columns(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier"],
              "monthly_from_statements")
     direct = _direct_monthly(periods)
     by_month = _weeks_by_month(periods)
@@ -342,7 +336,7 @@ def _finish_monthly(out: pd.DataFrame) -> pd.DataFrame:
 
 
 def _scope_daily(daily: pd.DataFrame, scope: str, where: str) -> pd.DataFrame:
-    _require(daily, ["date", "scope", "measure", "estimate", "lower", "upper"], where)
+    require_columns(daily, ["date", "scope", "measure", "estimate", "lower", "upper"], where)
     d = daily[daily["scope"].astype("string") == scope].copy()
     d["date"] = pd.to_datetime(d["date"]).dt.normalize()
     if d.duplicated(["date", "measure"]).any():
@@ -480,7 +474,7 @@ def annual_cross_check(periods: pd.DataFrame, daily: pd.DataFrame, scope: str = 
     cumulative_difference. Units: hectares or items. Note that Mine Action Review's 352 ha for 2022 is
     anti-personnel mined area only, another measure: its residual is not a discrepancy.
     """
-    _require(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier",
+    require_columns(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier",
                        "reporting_body"], "annual_cross_check")
     p = periods[periods["operators"] == scope] if "operators" in periods.columns else periods
     annual = _calendar_year(p)
@@ -532,7 +526,7 @@ def weekly_vs_monthly(periods: pd.DataFrame) -> pd.DataFrame:
     ``monthly_records`` and ``weekly_records`` name the statements. A difference in a fully covered month
     is a discrepancy between the releases; in a partly covered month it includes the uncovered days.
     """
-    _require(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier"],
+    require_columns(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier"],
              "weekly_vs_monthly")
     direct = _direct_monthly(periods)
     by_month = _weeks_by_month(periods)
@@ -581,7 +575,7 @@ def annual_figures(periods: pd.DataFrame, require_types: bool = True) -> pd.Data
     ``<type>_qualifier``, ``<type>_record`` (NaN / NA where the release gives none), ``record_id`` (the
     records used, semicolon-joined).
     """
-    _require(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier",
+    require_columns(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier",
                        "reporting_body", "duplicate_of"], "annual_figures")
     p = periods
     if "operators" in p.columns:
@@ -702,7 +696,7 @@ def casualties_per_10000_ha(casualty_daily: pd.DataFrame, periods: pd.DataFrame,
     Columns: year, casualties, hectares, per_10000_ha, lower, upper, record_id, hectares_qualifier,
     casualties_lower, casualties_upper.
     """
-    _require(casualty_daily, ["date", "measure", "estimate", "lower", "upper"], "casualties_per_10000_ha")
+    require_columns(casualty_daily, ["date", "measure", "estimate", "lower", "upper"], "casualties_per_10000_ha")
     c = casualty_daily[casualty_daily["measure"].astype("string") == "total"].copy()
     c["date"] = pd.to_datetime(c["date"]).dt.normalize()
     c = _points(c.set_index("date").sort_index())
@@ -759,7 +753,7 @@ def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: s
     other markers. Each series has its own colour, marker and line style (``category_style``), placed at the
     middle of its month. y: hectares or items per month. The figure is returned, not saved.
     """
-    _require(monthly, CLEARANCE_MONTHLY_COLUMNS, "plot_monthly_rate")
+    require_columns(monthly, CLEARANCE_MONTHLY_COLUMNS, "plot_monthly_rate")
     sel = monthly[(monthly["measure"] == measure) & (monthly["scope"] == scope)]
     if sel.empty:
         raise ValueError(f"plot_monthly_rate: no monthly figures of {measure!r} for scope {scope!r}")
@@ -825,7 +819,7 @@ def plot_items_per_100_ha(table: pd.DataFrame) -> Figure:
     and line style), slightly offset on the year axis so that the bars do not overlap. Log y axis (the
     types differ by more than ten times). The figure is returned, not saved.
     """
-    _require(table, ["year", "measure", "per_100_ha", "lower", "upper"], "plot_items_per_100_ha")
+    require_columns(table, ["year", "measure", "per_100_ha", "lower", "upper"], "plot_items_per_100_ha")
     if table.empty:
         raise ValueError("plot_items_per_100_ha: the table is empty")
     fig, ax = new_figure("single", height_cm=6.5)

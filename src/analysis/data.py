@@ -613,6 +613,13 @@ def _load(raw_dir) -> tuple[DataPackage | None, list[Problem]]:
     return DataPackage(raw_dir, frames, applied, lines), []
 
 
+def require_columns(frame: pd.DataFrame, columns: list[str], where: str) -> None:
+    """A KeyError naming the function (``where``), the missing columns and those the frame has."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(f"{where}: the frame lacks column(s) {missing}; it has {list(frame.columns)}")
+
+
 def has_flag(frame: pd.DataFrame, flag: str) -> pd.Series:
     """Boolean Series: which rows carry ``flag`` among their semicolon-separated flags."""
     return frame["flags"].fillna("").str.split(";").apply(lambda tokens: flag in tokens).astype(bool)

@@ -245,7 +245,8 @@ def _run_staged(notebook: Path, force: bool, package: str, record: bool = True) 
             for table in sorted((stage / "processed").glob("*.csv")) if (stage / "processed").is_dir() else []:
                 os.replace(table, paths.PROCESSED / table.name)
             os.replace(stage / notebook.name, notebook)
-            manifest["notebooks"][name] = {"signature": signature(notebook, package), "parameters": defaults,
+            # the signature taken before the run: the outputs belong to that source, even if it was edited since
+            manifest["notebooks"][name] = {"signature": sig, "parameters": defaults,
                                            "inputs": inputs, "figures": sorted(staged["figures"])}
             write_manifest(paths.FIGURES, manifest)
     finally:
