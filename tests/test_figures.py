@@ -109,6 +109,18 @@ def test_pdf_embeds_small_font_subsets_without_layout_tables(tmp_path):
     assert "GSUB" not in Options().drop_tables
 
 
+def test_pdf_embeds_each_font_once_even_beyond_latin_1(tmp_path):
+    # matplotlib's PDF backend sizes its font subsets from ps.fonttype: at the default (3) every
+    # character past U+00FF (en dash, minus, multiplication sign) went into a second copy of the font
+    fig = _figure()
+    fig.axes[0].set_xlabel("year – en dash, minus −1, times ×, at least ≥")
+    figures.save_figure(fig, "t", sources="test", title="T", caption="C.", formats=["pdf"], out_dir=tmp_path)
+    pdf = (tmp_path / "t.pdf").read_bytes()
+    fonts = _embedded_fonts(pdf)
+    assert len(fonts) == 1
+    assert len(fonts[0].getGlyphOrder()) > 20  # the ASCII letters and the four symbols share the one subset
+
+
 def test_png_is_300_dpi_rgb_at_the_figures_size_and_the_figure_is_left_as_it_was(tmp_path):
     from PIL import Image
 
