@@ -145,3 +145,35 @@ def test_a_dying_kernel_is_reported_with_its_log_and_the_console_shows_only_prog
     # kernel chatter (ipykernel's own log lines) goes to the kernel's log, not to the console
     assert "[IPKernelApp]" not in out + err
     assert notebooks.kernel_log(dying).exists()
+
+
+def test_the_cell_importing_the_package_runs_without_collections_and_freezes_what_it_imported(tmp_path):
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "import gc, sys\nstate = [(gc.isenabled(), gc.get_freeze_count())]",
+        "from analysis import data, figures\nstate.append((gc.isenabled(), gc.get_freeze_count()))",
+        "state.append((gc.isenabled(), gc.get_freeze_count()))",
+        # a fresh import in a cell that fails: the collector still resumes once the cell ends
+        "for name in [m for m in sys.modules if m.split('.')[0] == 'analysis']:\n    del sys.modules[name]",
+        "import analysis\nraise RuntimeError('after the import')",
+        "state.append((gc.isenabled(), gc.get_freeze_count()))\nprint(state)",
+    )]
+    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=120,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert nb.cells[4].outputs[0]["ename"] == "RuntimeError"
+    state = eval(nb.cells[-1].outputs[0]["text"])  # [(enabled, frozen), ...] after cells 1, 2 (inside), 3, 6
+    (on0, frozen0), (on_importing, _), (on1, frozen1), (on2, frozen2) = state
+    assert on0 and not on_importing and on1 and on2
+    assert frozen1 > frozen0 + 50_000  # pandas, matplotlib and the package, frozen after the first cell
+    assert frozen2 >= frozen1
+
+
+def test_outside_ipython_importing_the_package_leaves_the_collector_alone():
+    import subprocess
+    import sys
+
+    code = "import gc, analysis.figures; assert gc.isenabled() and gc.get_freeze_count() == 0"
+    subprocess.run([sys.executable, "-c", code], check=True)
