@@ -18,7 +18,8 @@ def pins_from_requirements() -> dict[str, str]:
 def pins_from_environment() -> dict[str, str]:
     pins = {}
     for line in (paths.ROOT / "environment.yml").read_text().splitlines():
-        m = re.match(r"^\s+-\s+([A-Za-z0-9_.-]+)=([0-9][^\s#]*)", line)
+        # conda's "- name=version", and pip's "- name==version" in the environment's pip section
+        m = re.match(r"^\s+-\s+([A-Za-z0-9_.-]+)==?([0-9][^\s#]*)", line)
         if m and m.group(1) != "python":
             pins[m.group(1).lower()] = m.group(2)
     return pins

@@ -1,11 +1,13 @@
 """The figure helper: journal sizes, every format, no volatile metadata, the same bytes twice."""
 
+import math
 import subprocess
 import sys
 
 import pytest
 
 from analysis import figures
+from analysis.manifest import read_manifest
 
 
 def _figure():
@@ -132,11 +134,26 @@ def test_png_is_300_dpi_rgb_at_the_figures_size_and_the_figure_is_left_as_it_was
     image = Image.open(tmp_path / "p.png")
     assert image.mode == "RGB" and image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
     width_in, height_in = fig.get_size_inches()  # after the source line was added
-    assert image.size == (int(width_in * 300), int(height_in * 300))
-    assert image.size[0] == int(18.3 / 2.54 * 300)
+    assert image.size == (math.ceil(width_in * 300), math.ceil(height_in * 300))  # whole pixels, rounded up
+    assert image.size[0] == math.ceil(18.3 / 2.54 * 300)
     # the picture is the figure: the corner is the white background, the diagonal line is drawn
     assert image.getpixel((2, 2)) == (255, 255, 255)
     assert len(image.getcolors(maxcolors=100_000)) > 10
+
+
+def test_the_png_is_the_pdf_rasterised_and_a_png_alone_writes_no_pdf(tmp_path):
+    import pypdfium2
+    from PIL import Image, ImageChops
+
+    figures.save_figure(_figure(), "both", sources="test", title="T", caption="C.", formats=["pdf", "png"],
+                        out_dir=tmp_path)
+    document = pypdfium2.PdfDocument(str(tmp_path / "both.pdf"))
+    reference = document[0].render(scale=300 / 72, fill_color=(255, 255, 255, 255)).to_pil().convert("RGB")
+    document.close()
+    assert ImageChops.difference(Image.open(tmp_path / "both.png").convert("RGB"), reference).getbbox() is None
+    figures.save_figure(_figure(), "alone", sources="test", title="T", caption="C.", formats=["png"], out_dir=tmp_path)
+    assert sorted(p.name for p in tmp_path.glob("alone*")) == ["alone.png"]
+    assert read_manifest(tmp_path)["figures"]["alone"]["formats"] == ["png"]
 
 
 def _layouts():

@@ -7,7 +7,9 @@
 - Saving: SVG, PDF and PNG (300 dpi, RGB) with creation dates and creator strings removed and
   ``svg.hashsalt`` fixed, so the same data give the same bytes; each file is written to a temporary
   name beside its target and moved into place, so a failed run never leaves half a file.
-- In a notebook, the figure shown is the saved PNG reduced to screen resolution (no fourth rendering).
+- The PNG is the PDF rasterised by PDFium (pypdfium2), so the two cannot differ, and matplotlib draws
+  each figure twice (SVG, PDF), not three times; in a notebook, the figure shown is that PNG reduced to
+  screen resolution.
 """
 
 from __future__ import annotations
@@ -188,24 +190,22 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _rasterise(fig: Figure, dpi: int):
-    """The figure drawn by Agg at ``dpi``, as an RGB image (the background is opaque white).
+def _rasterise(pdf: bytes, dpi: int):
+    """The one-page PDF ``pdf`` rasterised by PDFium at ``dpi`` on white, as an RGB image.
 
-    One drawing serves both the PNG file and the picture shown in a notebook. Drawn on a canvas of its
-    own, so the figure's canvas (the notebook's) and dpi are as they were afterwards."""
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
+    The PDF is the figure's own drawing: rasterising it costs a quarter of what drawing the figure once
+    more with Agg at 300 dpi did, and the PNG shows exactly what the PDF holds. The size is the page's
+    at ``dpi``, rounded up to whole pixels."""
+    import pypdfium2
 
-    canvas, screen_dpi = fig.canvas, fig.dpi
-    agg = FigureCanvasAgg(fig)
+    document = pypdfium2.PdfDocument(pdf)
     try:
-        fig.dpi = dpi
-        agg.draw()
-        image = Image.fromarray(np.asarray(agg.buffer_rgba()), "RGBA").convert("RGB")
+        page = document[0]
+        bitmap = page.render(scale=dpi / 72, fill_color=(255, 255, 255, 255), rev_byteorder=True)
+        image = bitmap.to_pil().convert("RGB")  # a copy: the bitmap's memory goes with the document
+        page.close()
     finally:
-        fig.dpi = screen_dpi
-        fig.set_canvas(canvas)
+        document.close()
     return image
 
 
@@ -261,16 +261,17 @@ def save_figure(
     out = Path(out_dir) if out_dir else paths.FIGURES
     out.mkdir(parents=True, exist_ok=True)
     add_source_line(fig, sources)
-    rendered, raster = {}, None
+    drawn, raster = {}, None
     with _reproducible():
-        for fmt in formats:
-            if fmt == "png":
-                raster = _rasterise(fig, DPI)
-                rendered[fmt] = _png(raster, DPI)
-            else:
-                buf = io.BytesIO()
-                fig.savefig(buf, format=fmt, metadata=_METADATA[fmt], dpi=DPI)
-                rendered[fmt] = buf.getvalue()
+        # the vector formats asked for, and the PDF also whenever a PNG is (the PNG is made from it)
+        for fmt in [f for f in ("svg", "pdf") if f in formats or (f == "pdf" and "png" in formats)]:
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, metadata=_METADATA[fmt], dpi=DPI)
+            drawn[fmt] = buf.getvalue()
+    if "png" in formats:
+        raster = _rasterise(drawn["pdf"], DPI)
+        drawn["png"] = _png(raster, DPI)
+    rendered = {fmt: drawn[fmt] for fmt in formats}
     written = []
     for fmt, data in rendered.items():
         path = out / f"{name}.{fmt}"
