@@ -133,7 +133,7 @@ def observations(reports: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     ``reports`` is the typed ``casualty_reports`` frame (index ``report_id``).
     """
     rows, not_used = [], []
-    for rid, row in reports.iterrows():
+    for rid, row in reports.to_dict("index").items():  # plain dicts: a Series per row cost more than the work
         why = _eligible(row)
         date, date_note = _as_of(row)
         if not why and date is None:

@@ -54,7 +54,7 @@ def _qualifier(row, measure: str) -> str:
 def observations(reports: pd.DataFrame, scope: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Observations of the cumulative measures of one operator scope, and the statements not used (with why)."""
     rows, not_used = [], []
-    for rid, row in reports.iterrows():
+    for rid, row in reports.to_dict("index").items():  # plain dicts: a Series per row cost more than the work
         why = ""
         if row["operators"] != scope:
             continue  # another scope: reported by that scope's reconciliation

@@ -167,11 +167,11 @@ def period_statements(reports: pd.DataFrame, scope: str = "all", territory: str 
                   & (reports["operators"].astype("string") == scope)
                   & (reports["territory"].astype("string") == territory)]
     sel = sel.sort_index(kind="stable")
-    relay_flag = has_flag(sel, "duplicate")
+    relay_flag = has_flag(sel, "duplicate").to_dict()
     rows: list[dict] = []
     not_used: list[dict] = []
     kept: dict[tuple[str, str], dict] = {}
-    for rid, row in sel.iterrows():
+    for rid, row in sel.to_dict("index").items():  # plain dicts: a Series per row cost more than the work
         rid = str(rid)
         start, end = row["period_start"], row.get("period_end_latest", row["period_end"])
         if pd.isna(end):
@@ -191,7 +191,7 @@ def period_statements(reports: pd.DataFrame, scope: str = "all", territory: str 
             value = float(value)
             q = row["hectares_qualifier"] if measure == "hectares" else row["items_qualifier"]
             qualifier = "exact" if pd.isna(q) else str(q)
-            if bool(relay_flag.loc[rid]) and dup_of is not None:
+            if bool(relay_flag[rid]) and dup_of is not None:
                 original = kept.get((dup_of, measure))
                 if (original is not None and original["value"] == value
                         and original["period_start"] == start and original["period_end"] == end):
