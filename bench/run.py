@@ -2,7 +2,7 @@
 
 (a) full regeneration of every notebook (forced, by the project's runner) against a floor measured in
     the same run: as many notebooks that only import pandas, seaborn and statsmodels (``statsmodels.api``,
-    the usual entry point), run by the same runner (target: at most 1.5 x the floor). Three runs of
+    the usual entry point), run by the same runner (target: at most 1.5 x the floor). Five runs of
     each, alternating; the medians are compared, since a 2-core machine's timings vary by 10-20%;
 (b) a rerun with nothing changed (target: under 1 s), as a fresh process, the way `make figures` runs;
 (c) the reconciliation and the trend model on synthetic statements at 1k, 10k, 100k and 1M rows, best
@@ -84,7 +84,7 @@ def floor_notebooks(folder: Path, count: int) -> list[Path]:
     return out
 
 
-def bench_regeneration(repeats: int = 3) -> dict:
+def bench_regeneration(repeats: int = 5) -> dict:
     """Full regeneration against the floor, ``repeats`` times each, alternating so that both see the
     same state of the machine; the ratio compares the medians. Then a rerun with nothing changed."""
     floors, fulls, cpu = [], [], {"floor": 0.0, "full": 0.0}
