@@ -3,6 +3,7 @@ leave the committed outputs alone."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import shutil
@@ -158,15 +159,16 @@ def test_the_cell_importing_the_package_runs_without_collections_and_freezes_wha
         "state.append((gc.isenabled(), gc.get_freeze_count()))",
         # a fresh import in a cell that fails: the collector still resumes once the cell ends
         "for name in [m for m in sys.modules if m.split('.')[0] == 'analysis']:\n    del sys.modules[name]",
-        "import analysis\nraise RuntimeError('after the import')",
+        "import analysis\nstate.append((gc.isenabled(), gc.get_freeze_count()))\nraise RuntimeError('after the import')",
         "state.append((gc.isenabled(), gc.get_freeze_count()))\nprint(state)",
     )]
     NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=120,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
-    assert nb.cells[4].outputs[0]["ename"] == "RuntimeError"
-    state = eval(nb.cells[-1].outputs[0]["text"])  # [(enabled, frozen), ...] after cells 1, 2 (inside), 3, 6
-    (on0, frozen0), (on_importing, _), (on1, frozen1), (on2, frozen2) = state
-    assert on0 and not on_importing and on1 and on2
+    assert nb.cells[4].outputs[-1]["ename"] == "RuntimeError"
+    # (collector on, objects frozen): before, inside and after the importing cell; inside the failing one; after it
+    state = ast.literal_eval(nb.cells[-1].outputs[0]["text"])
+    (on0, frozen0), (on_importing, _), (on1, frozen1), (on_failing, _), (on2, frozen2) = state
+    assert on0 and not on_importing and on1 and not on_failing and on2
     assert frozen1 > frozen0 + 50_000  # pandas, matplotlib and the package, frozen after the first cell
     assert frozen2 >= frozen1
 
