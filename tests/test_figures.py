@@ -156,6 +156,18 @@ def test_the_png_is_the_pdf_rasterised_and_a_png_alone_writes_no_pdf(tmp_path):
     assert read_manifest(tmp_path)["figures"]["alone"]["formats"] == ["png"]
 
 
+def test_a_figure_with_text_under_7_pt_is_not_saved_and_the_message_names_the_text(tmp_path):
+    fig = _figure()
+    note = fig.axes[0].annotate("a note set too small", xy=(2022, 276), fontsize=6.5)
+    fig.axes[0].set_title("a title at 8 pt")
+    with pytest.raises(ValueError, match=r"'t' has text under 7 pt.*'a note set too small' \(6.5 pt\)"):
+        figures.save_figure(fig, "t", sources="test", title="T", caption="C.", out_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    note.set_fontsize(7)
+    figures.save_figure(fig, "t", sources="test", title="T", caption="C.", formats=["svg"], out_dir=tmp_path)
+    assert (tmp_path / "t.svg").exists()
+
+
 def _layouts():
     # an axes legend placed by 'best', a figure legend below the axes, and a constrained layout
     fig1, ax1 = figures.new_figure("single")

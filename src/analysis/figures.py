@@ -3,7 +3,8 @@
 - Style: ``azmine.mplstyle`` shipped in the package (fonts of 7-8 pt at final size).
 - Colour: the Okabe-Ito colour-blind-safe palette, always paired with a marker and a line style,
   so that no category is told apart by hue alone.
-- Size: journal units, single column 8.9 cm and double column 18.3 cm wide.
+- Size: journal units, single column 8.9 cm and double column 18.3 cm wide; no text under 7 pt (a
+  figure with smaller text is not saved).
 - Saving: SVG, PDF and PNG (300 dpi, RGB) with creation dates and creator strings removed and
   ``svg.hashsalt`` fixed, so the same data give the same bytes; each file is written to a temporary
   name beside its target and moved into place, so a failed run never leaves half a file.
@@ -38,6 +39,10 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p"]
 BOUND_MARKERS = {"at_least": "2", "at_most": "1", "approx": "x"}
 BOUND_COLOUR = "#666666"
 LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1)), (0, (5, 5))]
+#: A white box behind a label drawn over the data (``bbox=LABEL_BOX``), so that no line runs through it.
+LABEL_BOX = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+#: The smallest type allowed at final size, in points (journals ask for 6-8 pt; the source line is 7 pt).
+MIN_FONT_PT = 7
 FORMATS = ("svg", "pdf", "png")
 #: Resolution of the PNG files (and of the drawing the vector formats' rasterised parts use).
 DPI = 300
@@ -236,6 +241,15 @@ def _show_inline(fig: Figure, image) -> None:
     plt.close(fig)
 
 
+def _small_texts(fig: Figure) -> list[str]:
+    """The visible texts of ``fig`` set smaller than :data:`MIN_FONT_PT`, as "'text' (size pt)". Figures
+    are drawn at their final size (journal widths), so these are the sizes in print."""
+    from matplotlib.text import Text
+
+    return [f"{t.get_text()[:40]!r} ({t.get_fontsize():g} pt)" for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip() and t.get_fontsize() < MIN_FONT_PT]
+
+
 def save_figure(
     fig: Figure,
     name: str,
@@ -258,6 +272,10 @@ def save_figure(
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"figure formats must be a non-empty list from {list(FORMATS)}, got {list(formats)!r}")
+    small = _small_texts(fig)
+    if small:
+        raise ValueError(f"figure {name!r} has text under {MIN_FONT_PT} pt at its final size: {'; '.join(small[:3])}"
+                         + (f" and {len(small) - 3} more" if len(small) > 3 else ""))
     out = Path(out_dir) if out_dir else paths.FIGURES
     out.mkdir(parents=True, exist_ok=True)
     add_source_line(fig, sources)

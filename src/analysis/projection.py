@@ -45,7 +45,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .figures import category_style, new_figure
+from .figures import LABEL_BOX, category_style, new_figure
 
 #: Hectares per square kilometre.
 KM2 = 100.0
@@ -507,15 +507,15 @@ def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated
         for t in targets_df.itertuples(index=False):
             ax.axvline(t.year, color="#444444", linewidth=0.8, linestyle=(0, (1, 2)))
             ax.annotate(textwrap.fill(t.target, 42), xy=(t.year, 0.02), xycoords=("data", "axes fraction"), xytext=(-2, 0),
-                        textcoords="offset points", rotation=90, fontsize=6, ha="right", va="bottom",
-                        color="#444444")
+                        textcoords="offset points", rotation=90, fontsize=7, ha="right", va="bottom",
+                        color="#444444", bbox=LABEL_BOX, zorder=5)
     ax.set_xlim(min(hx.min(), now) - 0.3, horizon_year)
     ax.set_ylim(0, total * 1.06)
     ax.set_xlabel("year")
     ax.set_ylabel("thousand hectares 'cleared'\nsince 10 Nov 2020")
     ax.yaxis.set_major_formatter(lambda v, _: f"{v / 1000:,.0f}")
-    ax.text(0.01, 0.98, "'cleared' includes battle-area clearance and survey-based release",
-            transform=ax.transAxes, fontsize=6, va="top", ha="left", color="#444444")
+    # the caveat is a row of the legend, below the axes: inside them it covered the completion markers
+    handles.append(Line2D([], [], linestyle="none", label="'cleared' includes battle-area clearance and survey-based release"))
     if title:
         ax.set_title(title)
     # below the axes, where no line or label runs (the source line moves down if they meet)
