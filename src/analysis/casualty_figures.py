@@ -53,7 +53,7 @@ def plot_monthly(analysis: CasualtyAnalysis, measure: str = "total"):
     monthly = analysis.monthly[analysis.monthly["measure"] == measure]
     x = pd.PeriodIndex(monthly["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
     ax.fill_between(x, monthly["lower"], monthly["upper"], color="#0072B2", alpha=0.25, linewidth=0, label="90 % interval")
-    ax.plot(x, monthly["expected"], color="#0072B2", linewidth=1.2, label=f"expected ({analysis.trends[measure].model})")
+    ax.plot(x, monthly["expected"], color="#0072B2", linewidth=1.2, label=f"expected, {analysis.trends[measure].model} trend")
     ivals = analysis.intervals[measure]
     mid = ivals["start"] + (ivals["end"] - ivals["start"]) / 2
     per_month = ivals["count"] / ivals["days"] * 30.44

@@ -49,5 +49,6 @@ def add_rate_trend(fig, trend, first_month: str, last_month: str) -> None:
     x = pd.PeriodIndex(expected["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
     ax = fig.axes[0]
     ax.plot(x, expected["expected"], color="#000000", linestyle="--", linewidth=1, label="trend (Gamma GLM)")
-    ax.fill_between(x, expected["lower"], expected["upper"], color="#000000", alpha=0.1, linewidth=0)
+    ax.fill_between(x, expected["lower"], expected["upper"], color="#000000", alpha=0.1, linewidth=0,
+                    label="trend's 90 % interval")
     ax.legend(loc="upper left", fontsize=7)

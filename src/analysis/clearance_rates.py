@@ -783,6 +783,7 @@ def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: s
     ax.set_ylabel(unit)
     ax.set_xlabel("Month")
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.legend(loc="upper left")
     fig.subplots_adjust(left=0.1, right=0.98, top=0.96, bottom=0.16)
     return fig
