@@ -168,6 +168,19 @@ def test_a_figure_with_text_under_7_pt_is_not_saved_and_the_message_names_the_te
     assert (tmp_path / "t.svg").exists()
 
 
+def test_a_figure_whose_labels_would_be_cut_off_is_not_saved(tmp_path):
+    fig = _figure()
+    fig.axes[0].set_ylabel("a y label far outside the left margin")
+    fig.subplots_adjust(left=0.02)
+    with pytest.raises(ValueError, match=r"mm past the left edge and would be cut off"):
+        figures.save_figure(fig, "cut", sources="test", title="T", caption="C.", out_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    fig.subplots_adjust(left=0.2)  # room for the ticks and the label: saved
+    figures.save_figure(fig, "cut", sources="test", title="T", caption="C.", formats=["svg"], out_dir=tmp_path)
+    assert (tmp_path / "cut.svg").exists()
+    assert [t.get_text()[:7] for t in fig.texts] == ["Source:"]  # one source line, not one per attempt
+
+
 def _layouts():
     # an axes legend placed by 'best', a figure legend below the axes, and a constrained layout
     fig1, ax1 = figures.new_figure("single")

@@ -419,7 +419,7 @@ def plot_case_fatality(table: pd.DataFrame) -> Figure:
     ax.set_xticks(range(len(table)), [str(g) for g in table["group"]])
     ax.set_xlim(-0.6, len(table) - 0.4)
     ax.set_ylim(0, min(1.0, float(table["upper"].max()) * 1.25 + 0.02))
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
-    ax.set_ylabel("Case-fatality\n(killed / casualties)")
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    ax.set_ylabel("case-fatality: killed / casualties\n(95% Wilson interval)")
     fig.subplots_adjust(left=0.2, right=0.97, top=0.95, bottom=0.2)
     return fig

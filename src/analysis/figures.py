@@ -133,6 +133,11 @@ def add_source_line(fig: Figure, sources: str) -> None:
     top_of_line = line.get_window_extent(renderer).y1 / dpi + pad_in
     others = [a.get_tightbbox(renderer) for a in fig.axes] + [lg.get_window_extent(renderer) for lg in fig.legends]
     others += [t.get_window_extent(renderer) for t in fig.texts if t is not line]
+    try:
+        _check_inside(fig, [b for b in others if b is not None], dpi)
+    except ValueError:
+        line.remove()  # the figure is left as it was, to be mended and saved again
+        raise
     lowest = min((b.y0 / dpi for b in others if b is not None), default=top_of_line)
     shift = top_of_line - lowest
     if shift <= 0:
@@ -151,6 +156,21 @@ def add_source_line(fig: Figure, sources: str) -> None:
                                anchor.height * height_in / new_height), transform=fig.transFigure)
     fig.set_size_inches(width_in, new_height)
     line.set_position((0.01, pad_in / new_height))
+
+
+def _check_inside(fig: Figure, boxes, dpi: float) -> None:
+    """Raise if labels, ticks, legends or texts reach past the left, right or top edge of the figure,
+    where they would be cut off in every file (the bottom edge is the source line's business)."""
+    if not boxes:
+        return
+    width_in, height_in = fig.get_size_inches()
+    past = {"left": -min(b.x0 for b in boxes) / dpi, "right": max(b.x1 for b in boxes) / dpi - width_in,
+            "top": max(b.y1 for b in boxes) / dpi - height_in}
+    cut = {edge: inches * 25.4 for edge, inches in past.items() if inches * 25.4 > 0.2}
+    if cut:
+        where = ", ".join(f"{mm:.1f} mm past the {edge} edge" for edge, mm in cut.items())
+        raise ValueError(f"the figure's labels or legends reach {where} and would be cut off: widen its margins "
+                         "(fig.subplots_adjust) or shorten the text")
 
 
 #: OpenType layout tables left out of the font subsets embedded in PDFs. A PDF places every glyph

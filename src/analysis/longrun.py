@@ -22,6 +22,8 @@ same columns) and return new frames or figures; the inputs are never modified.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -449,9 +451,10 @@ def plot_since_1991(series: pd.DataFrame, width: str = "single") -> Figure:
       statement already drawn. Markers only: totals of different bodies are not joined by lines.
     - The y axis starts at 0. Returns the Figure (not saved).
     """
-    fig, ax = new_figure(width, height_cm=7.0, layout="constrained")
+    fig, ax = new_figure(width, height_cm=8.0, layout="constrained")
     dated = series[series["date"].notna() & ~series["duplicate"].astype(bool)]
     groups = {"casualty_reports": "official statements (as-of date)", "monitor_annual": "Monitor and annual reports (period end)"}
+    wrap = 50 if width == "single" else 110  # legend entries wrapped to stay inside the figure
     for i, (resource, name) in enumerate(groups.items()):
         style = category_style(i)
         hollow = resource == "monitor_annual"
@@ -465,11 +468,12 @@ def plot_since_1991(series: pd.DataFrame, width: str = "single") -> Figure:
                 sel["date"], _as_float(sel["total"]),
                 linestyle="none", marker=marker, color=style["color"],
                 markerfacecolor="none" if hollow else style["color"],
-                label=f"{name}, {what} ({len(sel)})",
+                label=textwrap.fill(f"{name}, {what} ({len(sel)})", wrap),
             )
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.set_xlabel("date the total refers to")
-    ax.set_ylabel("cumulative since 1991 (people)")
+    ax.set_ylabel("casualties since 1991\n(cumulative, people)")
     if len(dated):
         fig.legend(loc="outside lower center", ncol=1)
     return fig
