@@ -181,6 +181,14 @@ def test_a_figure_whose_labels_would_be_cut_off_is_not_saved(tmp_path):
     assert [t.get_text()[:7] for t in fig.texts] == ["Source:"]  # one source line, not one per attempt
 
 
+def test_thousands_separates_thousands_of_the_values_divided_by_per():
+    fig, ax = figures.new_figure("single")
+    figures.thousands(ax.yaxis)
+    assert ax.yaxis.get_major_formatter()(12000, 0) == "12,000"
+    figures.thousands(ax.xaxis, per=1000)
+    assert ax.xaxis.get_major_formatter()(1_166_702, 0) == "1,167"
+
+
 def _layouts():
     # an axes legend placed by 'best', a figure legend below the axes, and a constrained layout
     fig1, ax1 = figures.new_figure("single")

@@ -8,7 +8,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .clearance import LABELS, ClearanceSeries
-from .figures import bound_handles, category_style, draw_bounds, draw_statements, dropped_handle, new_figure
+from .figures import bound_handles, category_style, draw_bounds, draw_statements, dropped_handle, new_figure, thousands
 
 SCOPE_LABELS = {"all": "all operators", "anama": "ANAMA's own teams", "mod": "Ministry of Defence engineers"}
 
@@ -35,7 +35,7 @@ def plot_cumulative(series: ClearanceSeries, measure: str = "hectares"):
                 *bound_handles(drawn_bounds, "bound or rounded figure")]
     ax.set_ylabel(f"{LABELS[measure]} since 10 Nov 2020")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    thousands(ax.yaxis)
     ax.legend(handles=handles, loc="upper left")
     fig.subplots_adjust(left=0.1, right=0.98, top=0.97, bottom=0.13)
     return fig

@@ -36,7 +36,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from statsmodels.stats.rates import confint_poisson
 
 from .data import has_flag, require_columns
-from .figures import category_style, new_figure
+from .figures import category_style, new_figure, thousands
 
 #: The measures of the clearance statements, in display order.
 MEASURES = ["hectares", "ap_mines", "at_mines", "uxo"]
@@ -161,8 +161,9 @@ def period_statements(reports: pd.DataFrame, scope: str = "all", territory: str 
     period_start, record_id and measure (in the order of ``MEASURES``). ``not_used`` columns: record_id,
     measure (empty when the whole record is not used), reason.
     """
-    require_columns(reports, ["basis", "operators", "territory", "period_start", "period_end", "reporting_body",
-                       "flags", "duplicate_of", "items_qualifier", "hectares_qualifier", *measures], "period_statements")
+    require_columns(reports, ["basis", "operators", "territory", "period_start", "period_end", "reporting_body", "flags",
+                              "duplicate_of", "items_qualifier", "hectares_qualifier", *measures],
+                    "period_statements")
     sel = reports[reports["basis"].astype("string").isin(PERIOD_BASES)
                   & (reports["operators"].astype("string") == scope)
                   & (reports["territory"].astype("string") == territory)]
@@ -304,7 +305,7 @@ def monthly_from_statements(periods: pd.DataFrame) -> pd.DataFrame:
     or "mixed". ``month`` is ``YYYY-MM``; sorted by month, measure and basis.
     """
     require_columns(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier"],
-             "monthly_from_statements")
+                    "monthly_from_statements")
     direct = _direct_monthly(periods)
     by_month = _weeks_by_month(periods)
     sums = []
@@ -475,7 +476,7 @@ def annual_cross_check(periods: pd.DataFrame, daily: pd.DataFrame, scope: str = 
     anti-personnel mined area only, another measure: its residual is not a discrepancy.
     """
     require_columns(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier",
-                       "reporting_body"], "annual_cross_check")
+                              "reporting_body"], "annual_cross_check")
     p = periods[periods["operators"] == scope] if "operators" in periods.columns else periods
     annual = _calendar_year(p)
     d = _scope_daily(daily, scope, "annual_cross_check")
@@ -527,7 +528,7 @@ def weekly_vs_monthly(periods: pd.DataFrame) -> pd.DataFrame:
     is a discrepancy between the releases; in a partly covered month it includes the uncovered days.
     """
     require_columns(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier"],
-             "weekly_vs_monthly")
+                    "weekly_vs_monthly")
     direct = _direct_monthly(periods)
     by_month = _weeks_by_month(periods)
     rows = []
@@ -576,7 +577,7 @@ def annual_figures(periods: pd.DataFrame, require_types: bool = True) -> pd.Data
     records used, semicolon-joined).
     """
     require_columns(periods, ["record_id", "basis", "period_start", "period_end", "measure", "value", "qualifier",
-                       "reporting_body", "duplicate_of"], "annual_figures")
+                              "reporting_body", "duplicate_of"], "annual_figures")
     p = periods
     if "operators" in p.columns:
         p = p[p["operators"] == "all"]
@@ -783,7 +784,7 @@ def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: s
     ax.set_ylabel(unit)
     ax.set_xlabel("Month")
     ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    thousands(ax.yaxis)
     ax.legend(loc="upper left")
     fig.subplots_adjust(left=0.1, right=0.98, top=0.96, bottom=0.16)
     return fig
@@ -807,7 +808,7 @@ def plot_items_by_type(periods: pd.DataFrame) -> Figure:
     ax.set_xlabel("Year")
     ax.set_ylabel("Items found and\nneutralised per year")
     ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    thousands(ax.yaxis)
     ax.legend(loc="upper left")
     fig.subplots_adjust(left=0.22, right=0.97, top=0.95, bottom=0.2)
     return fig

@@ -108,6 +108,12 @@ def bound_handles(drawn, what: str = "bound") -> list:
             for qualifier, marker in BOUND_MARKERS.items() if qualifier in drawn]
 
 
+def thousands(axis, per: float = 1) -> None:
+    """Tick labels of ``axis`` (``ax.yaxis``) as whole numbers with thousands separated ("12,000"), of the
+    values divided by ``per`` (1000 for an axis labelled in thousands)."""
+    axis.set_major_formatter(lambda v, _pos: f"{v / per:,.0f}")
+
+
 def new_figure(width: str = "single", height_cm: float | None = None, **subplots) -> tuple[Figure, object]:
     """A styled figure of journal width ('single' 8.9 cm or 'double' 18.3 cm) and its axes."""
     if width not in WIDTHS_CM:
@@ -125,20 +131,16 @@ def add_source_line(fig: Figure, sources: str) -> None:
     width_in, height_in = fig.get_size_inches()
     text = textwrap.fill(f"Source: {sources}; analysis: {PROJECT}", width=int(width_in * 2.54 * 6.8))
     pad_in = 0.04
-    line = fig.text(0.01, pad_in / height_in, text, fontsize=7, color="#444444", ha="left", va="bottom")
     if fig.get_layout_engine() is not None:
         fig.draw_without_rendering()  # a layout engine places the axes only when the figure is drawn
     renderer = fig.canvas.get_renderer()  # the extents below lay out ticks, labels and legends themselves
     dpi = fig.dpi
-    top_of_line = line.get_window_extent(renderer).y1 / dpi + pad_in
     others = [a.get_tightbbox(renderer) for a in fig.axes] + [lg.get_window_extent(renderer) for lg in fig.legends]
-    others += [t.get_window_extent(renderer) for t in fig.texts if t is not line]
-    try:
-        _check_inside(fig, [b for b in others if b is not None], dpi)
-    except ValueError:
-        line.remove()  # the figure is left as it was, to be mended and saved again
-        raise
-    lowest = min((b.y0 / dpi for b in others if b is not None), default=top_of_line)
+    others = [b for b in others + [t.get_window_extent(renderer) for t in fig.texts] if b is not None]
+    _check_inside(fig, others, dpi)  # before the line is added: a figure refused is left as it was
+    line = fig.text(0.01, pad_in / height_in, text, fontsize=7, color="#444444", ha="left", va="bottom")
+    top_of_line = line.get_window_extent(renderer).y1 / dpi + pad_in
+    lowest = min((b.y0 / dpi for b in others), default=top_of_line)
     shift = top_of_line - lowest
     if shift <= 0:
         return

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .data import has_flag
-from .figures import category_style, new_figure
+from .figures import category_style, new_figure, thousands
 
 #: Readable labels of the reporting bodies; any other body keeps its code (e.g. ``us_state_department``).
 BODY_LABELS = {
@@ -471,7 +471,7 @@ def plot_since_1991(series: pd.DataFrame, width: str = "single") -> Figure:
                 label=textwrap.fill(f"{name}, {what} ({len(sel)})", wrap),
             )
     ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    thousands(ax.yaxis)
     ax.set_xlabel("date the total refers to")
     ax.set_ylabel("casualties since 1991\n(cumulative, people)")
     if len(dated):

@@ -45,7 +45,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .figures import LABEL_BOX, category_style, new_figure
+from .figures import LABEL_BOX, category_style, new_figure, thousands
 
 #: Hectares per square kilometre.
 KM2 = 100.0
@@ -513,7 +513,7 @@ def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated
     ax.set_ylim(0, total * 1.06)
     ax.set_xlabel("year")
     ax.set_ylabel("thousand hectares 'cleared'\nsince 10 Nov 2020")
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v / 1000:,.0f}")
+    thousands(ax.yaxis, per=1000)
     # the caveat is a row of the legend, below the axes: inside them it covered the completion markers
     handles.append(Line2D([], [], linestyle="none", label="'cleared' includes battle-area clearance and survey-based release"))
     if title:
