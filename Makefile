@@ -40,7 +40,7 @@ test-lab: $(STAMP) ## Only the real-browser test: every notebook run from the Ju
 lab: $(STAMP) ## Open JupyterLab on the project
 	$(VENV)/bin/jupyter lab --notebook-dir=.
 
-data-dictionary: $(STAMP) ## Regenerate the data dictionary in data/README.md from data/raw/datapackage.json
+data-dictionary: $(STAMP) ## Regenerate the data dictionary and coverage (data/README.md, datapackage.json coverage) from the data
 	$(PY) -m analysis.datadict --write
 
 clean-env: ## Remove the virtual environment

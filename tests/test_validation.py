@@ -237,3 +237,28 @@ def test_bad_cells_in_the_other_statement_files(mini, resource, column, bad, rul
     assert validate_package(mini.root) == []
     mini.set(resource, 0, **{column: bad})
     assert problems_of(mini) == [(f"{resource}.csv", 1, column, rule)]
+
+
+def test_intake_names_a_record_that_does_not_exist(mini):
+    mini.rows["intake"] = [dict(intake_id="in001", batch="new_statements_2026-12.csv", batch_row="1", outcome="added",
+                                records="cr001;cl009", note="")]
+    mini.write()
+    found = validate_package(mini.root)
+    assert [(p.file, p.row, p.column, p.rule) for p in found] == [("intake.csv", 1, "records", "foreign-key")]
+    assert "'cl009' is not a record of clearance_reports.csv" in found[0].message
+
+
+def test_intake_enters_a_gathered_row_twice(mini):
+    mini.rows["intake"] = [dict(intake_id=f"in00{i}", batch="new_statements_2026-12.csv", batch_row="7", outcome="added",
+                                records=rec, note="") for i, rec in ((1, "cr001"), (2, "cr002"))]
+    mini.write()
+    found = validate_package(mini.root)
+    assert [(p.file, p.row, p.column, p.rule) for p in found] == [("intake.csv", 2, "batch_row", "intake-twice")]
+    assert "new_statements_2026-12.csv row 7 is already entered in row 1" in found[0].message
+
+
+def test_intake_outcome_must_be_known(mini):
+    mini.rows["intake"] = [dict(intake_id="in001", batch="new_statements_2026-12.csv", batch_row="1", outcome="skipped",
+                                records="cr001", note="")]
+    mini.write()
+    assert problems_of(mini) == [("intake.csv", 1, "outcome", "enum")]

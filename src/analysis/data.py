@@ -13,7 +13,8 @@ Loading does, in order:
    ``printed_value`` must equal the raw cell, and the corrected value must pass the field's checks;
 4. check rules across fields on the corrected values (killed + injured = total unless the row carries
    the flag ``source_arithmetic``; parts never above totals; period start not after the as-of date; no
-   date after the page's publication date; ``duplicate_of`` names an earlier record);
+   date after the page's publication date; ``duplicate_of`` names an earlier record; every record the
+   intake ledger names exists, and no gathered row is entered twice);
 5. return typed frames: counts as nullable ``Int64``, areas as ``Float64``, enums as categories, dates as
    ``datetime64``. A partial date column ``x`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) becomes three:
    ``x`` (earliest day it can mean), ``x_latest`` (latest day) and ``x_precision`` (year/month/day).
@@ -45,7 +46,13 @@ STATEMENT_RESOURCES = (
     "monitor_annual",
     "casualty_incidents",
 )
-ALL_RESOURCES = ("sources",) + STATEMENT_RESOURCES + ("corrections",)
+ALL_RESOURCES = ("sources",) + STATEMENT_RESOURCES + ("corrections", "intake")
+#: The id prefix of each statement file, as the intake ledger names records.
+ID_PREFIXES = {"cr": "casualty_reports", "cl": "clearance_reports", "ce": "contamination_estimates",
+               "ma": "monitor_annual", "ci": "casualty_incidents"}
+#: The column that dates each statement (the day its figures refer to, or the end of its period).
+STATEMENT_DATE = {"casualty_reports": "as_of_date", "clearance_reports": "as_of_date",
+                  "contamination_estimates": "as_of_date", "monitor_annual": "period_end", "casualty_incidents": "date"}
 
 #: The descriptor's pattern for a date known to the day, the month or only the year.
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -146,6 +153,11 @@ class DataPackage:
         if name in frames:
             return frames[name]
         raise AttributeError(name)
+
+    def coverage(self) -> pd.DataFrame:
+        """Per statement file: rows, and the earliest and latest date its statements refer to, and the latest
+        publication date of the pages it cites (see :func:`coverage`)."""
+        return coverage(self)
 
     def flagged(self) -> pd.DataFrame:
         """Every statement that carries a curation flag: resource, id, date, flags, duplicate_of, note."""
@@ -448,6 +460,28 @@ def _dates(row: dict, name: str) -> tuple[dt.date, dt.date] | None:
     return first, last
 
 
+def _check_intake(tables: dict[str, _RawTable], problems: list[Problem]) -> None:
+    """Every record the intake ledger names exists; each gathered row (batch, batch_row) has one line."""
+    intake = tables.get("intake")
+    if intake is None:
+        return
+    known = {res: {i for i in t.ids if i} | t.malformed_ids for res, t in tables.items() if res in STATEMENT_RESOURCES}
+    seen: dict[tuple[str, str], int] = {}
+    for number, (row, line, rec) in enumerate(zip(intake.rows, intake.lines, intake.ids), start=1):
+        key = (row.get("batch", ""), row.get("batch_row", ""))
+        if all(key):
+            if key in seen:
+                problems.append(Problem(intake.file, "intake-twice", f"{key[0]} row {key[1]} is already entered in row {seen[key]}",
+                                        number, line, rec, "batch_row"))
+            else:
+                seen[key] = number
+        for ref in filter(None, row.get("records", "").split(";")):
+            resource = ID_PREFIXES.get(ref[:2])
+            if resource in known and ref not in known[resource]:
+                problems.append(Problem(intake.file, "foreign-key", f"'{ref}' is not a record of {resource}.csv",
+                                        number, line, rec, "records"))
+
+
 def _check_rules(tables: dict[str, _RawTable], problems: list[Problem]) -> None:
     sources = tables.get("sources")
     source_ids = ({i for i in sources.ids if i} | sources.malformed_ids) if sources else set()
@@ -606,11 +640,47 @@ def _load(raw_dir) -> tuple[DataPackage | None, list[Problem]]:
     # skipped by the rules), so that one run lists every problem.
     applied = _apply_corrections(tables, problems)
     _check_rules(tables, problems)
+    _check_intake(tables, problems)
     if problems:
         return None, problems
     frames = {name: _typed_frame(t) for name, t in tables.items()}
     lines = {name: dict(zip(t.ids, t.lines)) for name, t in tables.items()}
     return DataPackage(raw_dir, frames, applied, lines), []
+
+
+def coverage(package: DataPackage) -> pd.DataFrame:
+    """What the data package covers, per statement file.
+
+    Columns: ``resource``, ``rows``, ``first_statement`` and ``latest_statement`` (the earliest and the
+    latest date its statements refer to, as written in the file: ``as_of_date``, or ``period_end`` for the
+    Monitor's periods, or an incident's ``date``; a month-only date counts as its last day when finding
+    the latest), ``latest_publication`` (the latest publication date, as written in sources.csv, of the
+    pages the file cites). Rows without a date do not count.
+    """
+    sources = package.frames["sources"]
+    rows = []
+    for resource in STATEMENT_RESOURCES:
+        df = package.frames[resource]
+        col = STATEMENT_DATE[resource]
+        latest_col = f"{col}_latest" if f"{col}_latest" in df else col
+        dated = df[df[col].notna()]
+        cited = sources.loc[sources.index.isin(df["source_id"].dropna().unique())]
+        cited = cited[cited["published"].notna()]
+        rows.append({
+            "resource": resource,
+            "rows": len(df),
+            "first_statement": _as_written(dated, col, dated[col].idxmin()) if len(dated) else None,
+            "latest_statement": _as_written(dated, col, dated[latest_col].idxmax()) if len(dated) else None,
+            "latest_publication": _as_written(cited, "published", cited["published_latest"].idxmax()) if len(cited) else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def _as_written(frame: pd.DataFrame, col: str, rec: str) -> str:
+    """The date of one record as the file writes it (a partial date keeps its precision)."""
+    value = frame.loc[rec, col]
+    precision = frame.loc[rec, f"{col}_precision"] if f"{col}_precision" in frame else "day"
+    return value.strftime({"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}[precision])
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], where: str) -> None:
