@@ -293,10 +293,10 @@ def test_weekly_vs_monthly_december_2025(periods):
 def test_weekly_vs_monthly_ignores_straddling_weeks(periods):
     out = cr.weekly_vs_monthly(periods)
     octo = out[(out["month"] == "2025-10") & (out["measure"] == "hectares")].iloc[0]
-    # 29 Sep - 5 Oct (cl149) straddles the month's start; 13-19 and 20-26 Oct lie inside
-    assert octo["weekly_records"] == "cl150;cl151"
-    assert octo["weekly_sum"] == pytest.approx(1587.8 + 1644.6)
-    assert octo["days_covered"] == 14 and not octo["fully_covered"]
+    # 29 Sep - 5 Oct (cl149) straddles the month's start; 6-12 (cl208), 13-19 and 20-26 Oct lie inside
+    assert octo["weekly_records"] == "cl208;cl150;cl151"
+    assert octo["weekly_sum"] == pytest.approx(1497.5 + 1587.8 + 1644.6)
+    assert octo["days_covered"] == 21 and not octo["fully_covered"]
 
 
 def test_weekly_vs_monthly_full_coverage_by_hand():
@@ -354,7 +354,8 @@ def test_annual_choice_prefers_anama_and_never_mine_action_review(periods):
     fig = cr.annual_figures(periods, require_types=False).set_index("year")
     assert fig.loc[2023, "release"] == "cl096"  # ANAMA's release, not the Cabinet's cl093 (same 53,081.8 ha)
     assert fig.loc[2022, "hectares"] == 41915.77  # never MAR's 352 ha (cl051) nor the PM's 44,000 (cl054)
-    assert 2021 not in fig.index  # 2021 has only the MoD's ">13,000 ha" (another scope)
+    # 2021: the ANAMA deputy chairman's 20,165 ha for all operators (cl181), not the MoD's ">13,000 ha" (cl021)
+    assert fig.loc[2021, "release"] == "cl181" and fig.loc[2021, "hectares"] == 20165
 
 
 # --------------------------------------------------------------------------------------------------

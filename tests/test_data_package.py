@@ -12,7 +12,7 @@ from analysis.data import STATEMENT_RESOURCES, has_flag
 
 from conftest import SHARED_SOURCES
 
-#: Rows of each file in the gathered sources (../shared/sources/README.md); the curation keeps every one.
+#: Rows of each file in the first gathering (../shared/sources/README.md); the curation kept every one, in order.
 SOURCE_ROWS = {
     "casualty_reports": 150,
     "casualty_incidents": 79,
@@ -20,6 +20,16 @@ SOURCE_ROWS = {
     "contamination_estimates": 66,
     "monitor_annual": 565,
 }
+#: Rows added from the batches gathered in December 2026 (data/raw/intake.csv says which gathered row each holds).
+BATCH_2026_12_ROWS = {
+    "casualty_reports": 37,
+    "casualty_incidents": 0,
+    "clearance_reports": 44,
+    "contamination_estimates": 18,
+    "monitor_annual": 4,
+}
+#: The gathered batch files and their data rows (../shared/sources/README.md).
+BATCHES = {"new_statements_2026-12.csv": 90, "casualty_reports_2026-12.csv": 10, "monitor_annual_2026-12.csv": 4}
 
 
 def test_frictionless_validates_the_package_against_its_descriptor():
@@ -31,9 +41,46 @@ def test_frictionless_validates_the_package_against_its_descriptor():
     assert report.valid, "\n".join(errors[:20])
 
 
-@pytest.mark.parametrize("resource, rows", SOURCE_ROWS.items())
-def test_row_counts_match_the_sources(pkg, resource, rows):
-    assert len(pkg[resource]) == rows
+@pytest.mark.parametrize("resource", SOURCE_ROWS)
+def test_row_counts_match_the_sources(pkg, resource):
+    assert len(pkg[resource]) == SOURCE_ROWS[resource] + BATCH_2026_12_ROWS[resource]
+
+
+def test_the_intake_ledger_holds_every_gathered_row_once(pkg):
+    intake = pkg.intake
+    for batch, rows in BATCHES.items():
+        lines = intake[intake["batch"] == batch]
+        assert sorted(lines["batch_row"].tolist()) == list(range(1, rows + 1)), batch
+    assert set(intake["batch"]) == set(BATCHES)
+
+
+def test_every_added_row_of_the_batch_is_in_the_ledger(pkg):
+    """The rows after the first gathering are exactly those the ledger names as added: none unaccounted for."""
+    added = {r for records in pkg.intake.loc[pkg.intake["outcome"] == "added", "records"] for r in records.split(";")}
+    for resource, first in SOURCE_ROWS.items():
+        new = set(pkg[resource].index[first:])
+        prefix = pkg[resource].index[0][:2]
+        assert new == {r for r in added if r.startswith(prefix)}, resource
+
+
+def test_already_held_rows_name_a_record_of_the_same_page(pkg):
+    from analysis.data import ID_PREFIXES
+
+    held = pkg.intake[pkg.intake["outcome"] == "already_held"]
+    for _, line in held.iterrows():
+        for rec in line["records"].split(";"):
+            frame = pkg[ID_PREFIXES[rec[:2]]]
+            assert rec in frame.index[: SOURCE_ROWS[ID_PREFIXES[rec[:2]]]], f"{rec}: already held means a row of the first gathering"
+
+
+def test_coverage_reaches_the_latest_statements(pkg):
+    cov = pkg.coverage().set_index("resource")
+    assert cov.loc["casualty_reports", "latest_statement"] == "2026-03-13"
+    assert cov.loc["casualty_reports", "latest_publication"] == "2026-03-13"
+    # the latest dated clearance statement: the weekly release of 2-9 March 2026 (cl216); the Prime Minister's
+    # report of 13 March 2026 gives totals to the end of 2025
+    assert cov.loc["clearance_reports", "latest_statement"] == "2026-03-09"
+    assert cov.loc["clearance_reports", "latest_publication"] == "2026-03-13"
 
 
 @pytest.mark.parametrize("resource", STATEMENT_RESOURCES)
@@ -154,5 +201,38 @@ def test_curation_kept_every_source_row_and_quote(resource):
         source = list(csv.DictReader(fh))
     with open(paths.RAW / f"{resource}.csv", newline="", encoding="utf-8") as fh:
         curated = list(csv.DictReader(fh))
-    assert len(source) == len(curated) == SOURCE_ROWS[resource]
-    assert [r["quote"] for r in source] == [r["quote"] for r in curated]
+    assert len(source) == SOURCE_ROWS[resource]
+    assert [r["quote"] for r in source] == [r["quote"] for r in curated[: len(source)]]
+
+
+@pytest.mark.skipif(not SHARED_SOURCES.is_dir(), reason="the gathered sources (../shared) are not beside this clone")
+@pytest.mark.parametrize("batch", BATCHES)
+def test_every_gathered_row_of_the_batch_is_held_with_its_page_and_quote(pkg, batch):
+    """Against the December 2026 batch: each gathered row is held by records citing its page, with its quote."""
+    from analysis.data import ID_PREFIXES
+
+    with open(SHARED_SOURCES / batch, newline="", encoding="utf-8") as fh:
+        gathered = list(csv.DictReader(fh))
+    assert len(gathered) == BATCHES[batch]
+    ledger = pkg.intake[pkg.intake["batch"] == batch].set_index("batch_row")
+
+    def page(url):
+        return url.strip().rstrip("/").replace("http://", "https://").replace("://www.", "://")
+
+    for number, row in enumerate(gathered, start=1):
+        line = ledger.loc[number]
+        for rec in line["records"].split(";"):
+            record = pkg[ID_PREFIXES[rec[:2]]].loc[rec]
+            source = pkg.sources.loc[record["source_id"]]
+            assert page(source["url"] or "") == page(row["url"]), f"{batch} row {number}: {rec} cites another page"
+            if line["outcome"] == "added":
+                a, b = _text(row["quote"]), _text(record["quote"])
+                assert a in b or b in a, f"{batch} row {number}: {rec} does not keep its verbatim quote"
+
+
+def _text(quote):
+    """A quote with its whitespace and typographic quotes normalised and a trailing excerpt cut removed."""
+    text = " ".join((quote or "").replace("\u201c", '"').replace("\u201d", '"').split())
+    for cut in ("[...excerpt cut]", "\u2026"):
+        text = text.removesuffix(cut).rstrip()
+    return text

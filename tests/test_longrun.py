@@ -253,7 +253,9 @@ def test_since_1991_real(since):
     assert flagged[flagged].index.tolist() == ["ma015"]
     # left out: cr017 (civilians only, PGO 1992-2021), ma027 (AzCBL "from 1999", 451), ma018 (another metric)
     assert not set(since["record"]) & {"cr017", "ma027", "ma018"}
-    assert len(since) == 24
+    # ANAMA's register of 19 Sep 2023 (cr180: 3,393) joined in December 2026
+    assert by_record.loc["cr180", ["total", "date"]].tolist() == [3393, pd.Timestamp("2023-09-19")]
+    assert len(since) == 25
 
 
 def test_since_1991_sorted_with_undated_last(since):
@@ -303,7 +305,7 @@ def test_plot_since_1991_markers(since):
     assert isinstance(fig, Figure)
     lines = fig.axes[0].get_lines()
     # undated (3) and relays (cr048, cr116) left out
-    assert sum(len(line.get_xdata()) for line in lines) == 24 - 3 - 2
+    assert sum(len(line.get_xdata()) for line in lines) == 25 - 3 - 2
     bounds = [line for line in lines if line.get_marker() == "^"]
     assert len(bounds) == 1 and sorted(np.asarray(bounds[0].get_ydata(), dtype=float)) == [3400.0] * 3
     assert {line.get_marker() for line in lines} == {"o", "^"}

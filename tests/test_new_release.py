@@ -17,7 +17,12 @@ from analysis.data import load_package
 NEW_SOURCE = {"source_id": "trend_20260420", "publisher": "Trend", "title": "MFA: 421 mine victims since 2020",
               "url": "https://en.trend.az/azerbaijan/politics/0000000.html", "published": "2026-04-20", "language": "en",
               "note": "test row"}
-NEW_STATEMENT = {"report_id": "cr151", "source_id": "trend_20260420", "as_of_date": "2026-04-20", "period_start": "2020-11-10",
+#: The statement file as committed: the new row takes the next id and is appended after its last line.
+with open(paths.RAW / "casualty_reports.csv", newline="", encoding="utf-8") as _fh:
+    _LINES = _fh.read().count("\n")
+_ROWS = len(list(csv.DictReader(open(paths.RAW / "casualty_reports.csv", newline="", encoding="utf-8"))))
+NEW_ID = f"cr{_ROWS + 1:03d}"
+NEW_STATEMENT = {"report_id": NEW_ID, "source_id": "trend_20260420", "as_of_date": "2026-04-20", "period_start": "2020-11-10",
                  "basis": "cumulative", "scope": "official", "scope_text": "since the end of the 2020 war", "reporting_body": "mfa",
                  "qualifier": "exact", "killed": "72", "injured": "349", "total": "421",
                  "quote": "421 citizens have become victims of mines since 2020: 72 killed and 349 injured", "attribution": "Trend (MFA)"}
@@ -45,7 +50,7 @@ def test_a_new_press_release_in_one_row_updates_everything(tmp_path, monkeypatch
     # the cumulative series reaches the new statement
     total = after.daily[after.daily["measure"] == "total"].set_index("date")
     assert total.index.max() == pd.Timestamp("2026-04-20") and total.loc["2026-04-20", "estimate"] == 421
-    assert after.reconciliation.observations.set_index(["record_id", "measure"]).loc[("cr151", "total"), "status"] == "kept"
+    assert after.reconciliation.observations.set_index(["record_id", "measure"]).loc[(NEW_ID, "total"), "status"] == "kept"
     # the monthly table gains April 2026
     assert "2026-04" in set(after.monthly["month"]) and "2026-04" not in set(before.monthly["month"])
     # earlier estimates stay within their earlier intervals
@@ -74,7 +79,7 @@ def test_a_mistyped_new_row_is_caught_and_named(tmp_path):
 
     with pytest.raises(DataValidationError) as err:
         load_package(raw)
-    assert "casualty_reports.csv, row 151 (line 152, cr151), column 'total': [killed-plus-injured]" in str(err.value)
+    assert f"casualty_reports.csv, row {_ROWS + 1} (line {_LINES + 1}, {NEW_ID}), column 'total': [killed-plus-injured]" in str(err.value)
 
 
 def test_a_new_total_that_falls_is_listed_not_used_silently(tmp_path):
@@ -83,7 +88,7 @@ def test_a_new_total_that_falls_is_listed_not_used_silently(tmp_path):
     add_row(raw / "sources.csv", NEW_SOURCE)
     add_row(raw / "casualty_reports.csv", dict(NEW_STATEMENT, killed="", injured="", total="401"))  # below March's 419
     result = casualties.analyse(load_package(raw).casualty_reports, measures=["total"])
-    row = result.reconciliation.observations.set_index(["record_id", "measure"]).loc[("cr151", "total")]
+    row = result.reconciliation.observations.set_index(["record_id", "measure"]).loc[(NEW_ID, "total")]
     assert row["status"] == "dropped" and row["reason"] == "stale: lower than the earlier kept 419 (cr136, 2026-03-12)"
 
 
