@@ -63,8 +63,10 @@ def test_known_slips_are_dropped_for_the_right_reason(analysis):
     obs = analysis.reconciliation.observations.set_index(["record_id", "measure"])
     # the '415 to 2 June 2025' (AMVA) would force ANAMA's 409 of Oct 2025 to fall
     assert obs.loc[("cr124", "total"), "reason"].startswith("probably misdated")
-    # VOA's 369 of Nov 2024 is an old total
-    assert obs.loc[("cr112", "total"), "reason"].startswith("stale")
+    # VOA's 369 of Nov 2024 is an old total, flagged stale by the curation: listed, never a point
+    assert ("cr112", "total") not in obs.index
+    not_used = analysis.reconciliation.not_used.set_index("record_id")["reason"]
+    assert not_used.loc["cr112"].startswith("flagged stale by the curation")
     # 65 + 288 printed as 351 (Trend) against the Foreign Ministry's 352 the same day
     assert obs.loc[("cr095", "total"), "status"] == "dropped"
 

@@ -98,3 +98,13 @@ def test_projection_inputs_put_today_on_the_trend_time_axis():
     # 10 Nov 2020 to 22 May 2025: 1,654 days of 365.25
     assert inputs["start_years"] == pytest.approx(1654 / 365.25)
     assert (inputs["intercept"], inputs["slope"]) == (8.0, 0.1) and inputs["cov"] is trend.cov
+
+
+def test_a_stale_repeat_is_listed_not_used(series):
+    """Vestnik Kavkaza's 180,000 ha of April 2025 (cl203) repeats the end-2024 total: flagged stale by the
+    curation, it is listed with why and never becomes a point (it would flatten January to April 2025)."""
+    not_used = series.not_used()
+    assert not_used.loc["cl203", "reason"].startswith("flagged stale by the curation")
+    assert "cl203" not in set(series.reconciliations["all"].kept["record_id"])
+    # and the State Statistics Committee's exact end-2024 total is a point (cl195: 179,791.9 ha)
+    assert clearance.value_on(series.daily, "2024-12-31", "all", "hectares")["estimate"] == pytest.approx(179791.9)

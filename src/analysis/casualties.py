@@ -43,6 +43,8 @@ from .data import has_flag
 from .reconcile import OBSERVATION_COLUMNS, Reconciliation, reconcile, segments
 
 CEASEFIRE = pd.Timestamp("2020-11-10")
+#: The curation flag of an old total repeated after a newer one: listed, never a point of the series.
+STALE_FLAG = "stale"
 MEASURES = [
     "total", "killed", "injured", "civilian", "military",
     "civilian_killed", "civilian_injured", "military_killed", "military_injured",
@@ -124,6 +126,8 @@ def _eligible(row) -> str:
         return "counts from another start (e.g. since 1991): the long-run series"
     if row["scope"] not in ("official", "official_civilians"):
         return f"another scope ({row['scope']}): not the official count since the ceasefire"
+    if isinstance(row.get("flags"), str) and STALE_FLAG in row["flags"].split(";"):
+        return "flagged stale by the curation: an old total repeated after a newer one"
     return ""
 
 

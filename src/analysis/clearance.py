@@ -65,6 +65,8 @@ def observations(reports: pd.DataFrame, scope: str) -> tuple[pd.DataFrame, pd.Da
             why = "Mine Action Review counts land released (cancelled, reduced and cleared): another measure"
         elif row["territory"] != "all":
             why = f"covers {row['territory']} only: not added to the national series"
+        elif isinstance(row["flags"], str) and "stale" in row["flags"].split(";"):
+            why = "flagged stale by the curation: an old total repeated after a newer one"
         elif pd.isna(row["period_start"]):
             why = "the period's start is not stated"
         elif not pd.Timestamp("2020-11-01") <= row["period_start"] <= pd.Timestamp("2020-11-30"):
