@@ -66,6 +66,25 @@ def test_signature_follows_content_not_mtime(tmp_path, monkeypatch):
     assert changed == readers == ["00_data_overview.ipynb", "03_clearance_rates.ipynb"]
 
 
+def test_package_hash_covers_the_whole_package_tree(tmp_path):
+    """A change to any module or style sheet, in any subpackage, re-runs the notebooks; where the checkout
+    lives, and files that are not code (a README), do not."""
+    copy = tmp_path / "analysis"
+    shutil.copytree(notebooks.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert notebooks.package_hash(copy) == notebooks.package_hash()
+    hashes = [notebooks.package_hash(copy)]
+    (copy / "stage").mkdir()
+    (copy / "stage" / "README.md").write_text("what this stage is\n")
+    assert notebooks.package_hash(copy) == hashes[-1]
+    for change in (lambda: (copy / "stage" / "__init__.py").write_text('"""A stage."""\n'),
+                   lambda: (copy / "stage" / "__init__.py").write_text('"""A stage, reworded."""\n'),
+                   lambda: (copy / "stage" / "deeper").mkdir() or (copy / "stage" / "deeper" / "x.mplstyle").write_text("lines.linewidth: 1\n"),
+                   lambda: (copy / "stage" / "__init__.py").rename(copy / "stage" / "moved.py")):
+        change()
+        hashes.append(notebooks.package_hash(copy))
+    assert len(set(hashes)) == len(hashes), "every change gives a new hash"
+
+
 def test_a_failing_notebook_stops_the_run_and_leaves_every_output(tmp_path, capsys):
     broken = tmp_path / "99_broken.ipynb"
     nb = nbformat.read(paths.NOTEBOOKS / "00_data_overview.ipynb", as_version=4)
