@@ -28,7 +28,8 @@ import nbformat
 import numpy as np
 import pandas as pd
 
-from analysis import casualties, notebooks, paths
+from analysis import casualties
+from analysis.pipeline import paths, runner
 from analysis.reconcile import OBSERVATION_COLUMNS, reconcile
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -92,15 +93,15 @@ def bench_regeneration(repeats: int = 5) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             floor_nbs = floor_notebooks(Path(tmp), len(NOTEBOOKS))
             start, kernels = time.perf_counter(), _kernel_cpu()
-            assert notebooks.run_all(floor_nbs, force=True, record=False) == 0
+            assert runner.run_all(floor_nbs, force=True, record=False) == 0
             floors.append(time.perf_counter() - start)
             cpu["floor"] += (_kernel_cpu() - kernels) / repeats
         start, kernels = time.perf_counter(), _kernel_cpu()
-        assert notebooks.run_all(NOTEBOOKS, force=True) == 0
+        assert runner.run_all(NOTEBOOKS, force=True) == 0
         fulls.append(time.perf_counter() - start)
         cpu["full"] += (_kernel_cpu() - kernels) / repeats
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "analysis.notebooks", *map(str, NOTEBOOKS)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "analysis.pipeline.runner", *map(str, NOTEBOOKS)], check=True, capture_output=True)
     rerun = time.perf_counter() - start
     floor, full = statistics.median(floors), statistics.median(fulls)
     return {"floor_s": floor, "full_s": full, "ratio": full / floor, "rerun_s": rerun, "floors": floors, "fulls": fulls,

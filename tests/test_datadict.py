@@ -28,7 +28,8 @@ def test_coverage_table_names_every_statement_file_and_its_dates(pkg):
 def test_a_later_statement_makes_the_coverage_stale(tmp_path, monkeypatch):
     import shutil
 
-    from analysis import data, paths
+    from analysis import data
+    from analysis.pipeline import paths
 
     raw = tmp_path / "raw"
     shutil.copytree(paths.RAW, raw)

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from analysis import figures
-from analysis.manifest import read_manifest
+from analysis.pipeline.manifest import read_manifest
 
 
 def _figure():

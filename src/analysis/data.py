@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from .pipeline import paths
 
 STATEMENT_RESOURCES = (
     "casualty_reports",

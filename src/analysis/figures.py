@@ -26,8 +26,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from . import paths
-from .manifest import read_manifest, write_manifest
+from .pipeline import paths
+from .pipeline.manifest import read_manifest, write_manifest
 
 STYLE = Path(__file__).with_name("azmine.mplstyle")
 CM = 1 / 2.54

@@ -15,7 +15,7 @@ never leaving half a result behind.
   manifest updated. A failing notebook stops the run (no new notebook starts) with a message naming it
   and the failing cell, and every earlier figure and table stays as it was.
 
-Usage: ``python -m analysis.notebooks [--force] notebooks/00_data_overview.ipynb [...]``
+Usage: ``python -m analysis.pipeline.runner [--force] notebooks/00_data_overview.ipynb [...]``
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ def input_hashes(nb: dict) -> dict[str, str]:
     return {name: _sha256(paths.ROOT / name) for name in declared_inputs(nb)}
 
 
-#: The folder of the ``analysis`` package.
-PACKAGE = Path(__file__).resolve().parent
+#: The folder of the ``analysis`` package (this module is in its ``pipeline`` subpackage).
+PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def package_hash(package: Path | None = None) -> str:
@@ -314,7 +314,7 @@ def main(argv: list[str]) -> int:
     force = "--force" in argv
     names = [a for a in argv if a != "--force"]
     if not names:
-        print("usage: python -m analysis.notebooks [--force] NOTEBOOK.ipynb [...]", file=sys.stderr)
+        print("usage: python -m analysis.pipeline.runner [--force] NOTEBOOK.ipynb [...]", file=sys.stderr)
         return 2
     return run_all([Path(n) for n in names], force=force)
 
