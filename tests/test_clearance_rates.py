@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from scipy.stats import chi2
 
 from analysis import clearance_rates as cr
+from analysis.plots.clearance import plot_items_by_type, plot_items_per_100_ha, plot_monthly_rate
 
 
 @pytest.fixture(scope="module")
@@ -402,7 +403,7 @@ def test_casualties_rounded_to_whole_people(periods):
 def test_plot_monthly_rate(reports):
     daily = _daily("2020-11-10", "2024-12-31", per_day=150.0)
     monthly = cr.clearance_monthly(daily, reports)
-    fig = cr.plot_monthly_rate(monthly, "hectares", "all")
+    fig = plot_monthly_rate(monthly, "hectares", "all")
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -411,11 +412,11 @@ def test_plot_monthly_rate(reports):
     assert len({(ln.get_color(), ln.get_marker(), ln.get_linestyle()) for ln in lines}) == 2
     assert ax.collections  # the band
     with pytest.raises(ValueError):
-        cr.plot_monthly_rate(monthly, "hectares", "mod")
+        plot_monthly_rate(monthly, "hectares", "mod")
 
 
 def test_plot_items_by_type(periods):
-    fig = cr.plot_items_by_type(periods)
+    fig = plot_items_by_type(cr.annual_figures(periods))
     assert isinstance(fig, Figure)
     lines = fig.axes[0].get_lines()
     assert len(lines) == 3 and len({ln.get_marker() for ln in lines}) == 3
@@ -424,7 +425,7 @@ def test_plot_items_by_type(periods):
 
 
 def test_plot_items_per_100_ha(periods):
-    fig = cr.plot_items_per_100_ha(cr.items_per_100_ha(periods))
+    fig = plot_items_per_100_ha(cr.items_per_100_ha(periods))
     assert isinstance(fig, Figure)
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
         "AP mines", "AT mines", "other ordnance (UXO)"]

@@ -174,7 +174,7 @@ def test_the_cell_importing_the_package_runs_without_collections_and_freezes_wha
                                                            "language": "python"}})
     nb.cells = [nbformat.v4.new_code_cell(source) for source in (
         "import gc, sys\nstate = [(gc.isenabled(), gc.get_freeze_count())]",
-        "from analysis import data, figures\nstate.append((gc.isenabled(), gc.get_freeze_count()))",
+        "from analysis import data\nfrom analysis.plots import save\nstate.append((gc.isenabled(), gc.get_freeze_count()))",
         "state.append((gc.isenabled(), gc.get_freeze_count()))",
         # a fresh import in a cell that fails: the collector still resumes once the cell ends
         "for name in [m for m in sys.modules if m.split('.')[0] == 'analysis']:\n    del sys.modules[name]",
@@ -196,5 +196,5 @@ def test_outside_ipython_importing_the_package_leaves_the_collector_alone():
     import subprocess
     import sys
 
-    code = "import gc, analysis.figures; assert gc.isenabled() and gc.get_freeze_count() == 0"
+    code = "import gc, analysis.plots.save; assert gc.isenabled() and gc.get_freeze_count() == 0"
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -3,7 +3,7 @@
 Modules:
     data       load and validate the raw data package (data/raw) into typed DataFrames
     overview   statement timeline, coverage and flags (notebook 00)
-    figures    the one helper that styles and saves every figure
+    plots      every figure: the style, the one saving helper, one module per subject
     datadict   the data dictionary in data/README.md, generated from datapackage.json
     pipeline   where the project's folders are, notebook parameters, the papermill runner, the manifest,
                processed tables and the report
