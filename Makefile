@@ -41,7 +41,7 @@ lab: $(STAMP) ## Open JupyterLab on the project
 	$(VENV)/bin/jupyter lab --notebook-dir=.
 
 data-dictionary: $(STAMP) ## Regenerate the data dictionary and coverage (data/README.md, datapackage.json coverage) from the data
-	$(PY) -m analysis.datadict --write
+	$(PY) -m analysis.data.datadict --write
 
 clean-env: ## Remove the virtual environment
 	rm -rf $(VENV)

@@ -1,7 +1,7 @@
 """data/README.md's data dictionary and coverage table, and datapackage.json's coverage entries, are the ones
 generated from the descriptor and the data."""
 
-from analysis import datadict
+from analysis.data import datadict
 
 
 def test_dictionary_is_current():

@@ -1,10 +1,9 @@
 """Landmine casualties and mine clearance in Azerbaijan: data loading, validation and analysis.
 
 Modules:
-    data       load and validate the raw data package (data/raw) into typed DataFrames
-    overview   statement timeline, coverage and flags (notebook 00)
+    data       load and validate the raw data package (data/raw) into typed DataFrames; the data
+               dictionary; what the record holds (notebook 00)
     plots      every figure: the style, the one saving helper, one module per subject
-    datadict   the data dictionary in data/README.md, generated from datapackage.json
     pipeline   where the project's folders are, notebook parameters, the papermill runner, the manifest,
                processed tables and the report
 """

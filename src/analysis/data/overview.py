@@ -1,11 +1,12 @@
 """What the record holds: a timeline of statements, coverage by year and measure, and the flagged
-and corrected rows (notebook ``00_data_overview``)."""
+and corrected rows (notebook ``00_data_overview``; its timeline is drawn by
+:mod:`analysis.plots.overview`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .data import DataPackage, has_flag
+from .frames import DataPackage, has_flag
 
 #: Statement files on the timeline, and the name of their kind.
 TIMELINE_KINDS = {
