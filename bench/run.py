@@ -30,7 +30,7 @@ import pandas as pd
 
 from analysis import casualties
 from analysis.pipeline import paths, runner
-from analysis.reconcile import OBSERVATION_COLUMNS, reconcile
+from analysis.statements.reconcile import OBSERVATION_COLUMNS, reconcile
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 BODIES = ["anama", "pgo", "mfa", "media", "amva"]

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis import casualties
+from analysis.statements import casualty_reports
+from analysis.statements.daily import betabinom_quantiles, daily_counts
 
 CASPIAN = pd.Timestamp("2023-12-09")
 
@@ -71,7 +73,7 @@ def test_known_slips_are_dropped_for_the_right_reason(analysis):
 
 def test_the_interval_table_is_chained_onto_anamas_count(pkg):
     reports = pkg.casualty_reports
-    chain = casualties.chained_intervals(reports)
+    chain = casualty_reports.chained_intervals(reports)
     total = chain[chain["measure"] == "total"].set_index("date")["value"]
     # 197 to 14 Dec 2021, then + 7 + 6 + 12 + 11 + 22 + 5 + 11 + 9 (casualty notes: 280 to 6 Jan 2023) + 5
     assert total.loc["2023-01-06"] == 197 + 7 + 6 + 12 + 11 + 22 + 5 + 11 + 9 == 280
@@ -82,7 +84,7 @@ def test_the_interval_table_is_chained_onto_anamas_count(pkg):
 
 
 def test_derive_parts_from_the_caspian_post_split():
-    out = casualties.derive_parts({"total": 340, "civilian": 161, "civilian_killed": 50, "civilian_injured": 111,
+    out = casualty_reports.derive_parts({"total": 340, "civilian": 161, "civilian_killed": 50, "civilian_injured": 111,
                                    "military": 179, "military_killed": 15, "military_injured": 164})
     assert out["killed"] == (65.0, True) and out["injured"] == (275.0, True)
     assert out["total"] == (340.0, False)
@@ -130,11 +132,11 @@ def test_monthly_expected_by_hand():
 
 def test_daily_split_of_an_increment_by_hand():
     kept = pd.DataFrame({"date": [casualties.CEASEFIRE + pd.Timedelta(days=10)], "measure": ["total"], "value": [10.0]})
-    day5 = casualties.daily_cumulative(kept, "total").set_index("date").loc[casualties.CEASEFIRE + pd.Timedelta(days=5)]
+    day5 = daily_counts(kept, "total").set_index("date").loc[casualties.CEASEFIRE + pd.Timedelta(days=5)]
     assert day5["estimate"] == 5  # half the days, half the increment
     # Binomial(10, 1/2): P(X <= 1) = 11/1024 < 0.05 <= P(X <= 2) = 56/1024; P(X <= 7) = 968/1024 < 0.95 <= P(X <= 8)
     assert (day5["lower"], day5["upper"]) == (2, 8)
-    wider = casualties.daily_cumulative(kept, "total", rho=0.3).set_index("date").loc[casualties.CEASEFIRE + pd.Timedelta(days=5)]
+    wider = daily_counts(kept, "total", rho=0.3).set_index("date").loc[casualties.CEASEFIRE + pd.Timedelta(days=5)]
     assert wider["lower"] < 2 and wider["upper"] > 8
 
 
@@ -143,7 +145,7 @@ def test_betabinom_quantiles_agree_with_scipy():
     rng = np.random.default_rng(5)
     n = rng.integers(1, 120, 400)
     a, b = rng.uniform(0.2, 30, 400), rng.uniform(0.2, 30, 400)
-    ours = casualties.betabinom_quantiles(n, a, b, (0.05, 0.5, 0.95))
+    ours = betabinom_quantiles(n, a, b, (0.05, 0.5, 0.95))
     for q, got in zip((0.05, 0.5, 0.95), ours):
         np.testing.assert_array_equal(got, stats.betabinom(n, a, b).ppf(q))
 
@@ -153,7 +155,7 @@ def test_betabinom_quantile_at_an_exact_tie_is_the_smallest_k():
     # which scipy's bisection misses when its sum rounds to just under 0.5
     from scipy import stats
     a = b = np.full(6, 2.5)
-    (median,) = casualties.betabinom_quantiles(np.full(6, 7), a, b, (0.5,))
+    (median,) = betabinom_quantiles(np.full(6, 7), a, b, (0.5,))
     assert stats.betabinom.cdf(3, 7, 2.5, 2.5) == pytest.approx(0.5, abs=1e-12)
     assert median.tolist() == [3.0] * 6
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import clearance
+from analysis.statements.daily import daily_amounts
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_bounds_are_checked(series):
 
 def test_daily_split_by_hand():
     kept = pd.DataFrame({"date": [clearance.CEASEFIRE + pd.Timedelta(days=70)], "measure": ["hectares"], "value": [700.0]})
-    d = clearance.daily_cumulative(kept, "hectares", cv=0.5).set_index("date")
+    d = daily_amounts(kept, "hectares", cv=0.5).set_index("date")
     mid = d.loc[clearance.CEASEFIRE + pd.Timedelta(days=35)]
     # 10 weeks, CV 0.5: concentration 10 / 0.25 - 1 = 39; Beta(19.5, 19.5) is symmetric: median 1/2
     assert mid["estimate"] == 350.0

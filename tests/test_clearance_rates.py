@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from scipy.stats import chi2
 
 from analysis import clearance_rates as cr
+from analysis.statements.clearance_reports import period_statements
 from analysis.plots.clearance import plot_items_by_type, plot_items_per_100_ha, plot_monthly_rate
 
 
@@ -22,7 +23,7 @@ def reports(pkg):
 
 @pytest.fixture(scope="module")
 def statements(reports):
-    return cr.period_statements(reports)
+    return period_statements(reports)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_period_statements_columns_and_scope(periods, reports):
     assert "cumulative" not in set(periods["basis"])
     # Gazakh-only Jan-Aug 2025 (cl144) and ANAMA's own 2023 share (cl094) belong to other series
     assert not periods["record_id"].isin(["cl144", "cl094", "cl032"]).any()
-    anama, _ = cr.period_statements(reports, scope="anama")
+    anama, _ = period_statements(reports, scope="anama")
     assert rows_of(anama, "cl094").loc["hectares", "value"] == 32823.9
     assert rows_of(anama, "cl029").loc["hectares", "value"] == 1701.5
 

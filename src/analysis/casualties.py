@@ -6,23 +6,15 @@ Measures: ``total`` (victims, killed + injured), ``killed``, ``injured``, ``civi
 
 Methods (named in notebook 01):
 
-- *Observations* come from official statements of the cumulative count since the ceasefire (civilian
-  measures also from civilian-only statements). A measure a page did not print but whose parts it
-  printed exactly is derived by addition or subtraction (``derived = True``; e.g. killed = civilian killed
-  + military killed). ANAMA's interval table is chained onto its cumulative count of 14 Dec 2021 to give
-  exact cumulative points that no single statement prints.
-- *Reconciliation*: :func:`analysis.reconcile.reconcile` (relays, bounds, one figure per date, never
-  falling), with the body priority a notebook parameter.
+- *Observations* and their *reconciliation*: :mod:`analysis.statements.casualty_reports`, with the body
+  priority a notebook parameter.
 - *Trend*: the counts between consecutive kept points, with their exposure in days, in a Poisson GLM
   with ``offset = log(days)`` and a linear time term (years since the ceasefire); if the Pearson χ²/df
   exceeds a threshold (default 1.5) a negative binomial (NB2) model is fitted instead. The rate ratio per
   year comes with its 95 % Wald interval; monthly expected counts with a 90 % interval by the delta
   method on the log scale.
-- *Daily estimate*: between two kept points the increment is split in proportion to the fitted intensity;
-  the count reached on a given day follows a beta-binomial distribution whose intra-class correlation is
-  set so that the variance inflation at the median increment equals the trend model's Pearson
-  dispersion (binomial when there is none). The estimate is its median and the 90 % interval its 5th-95th
-  percentiles, so every kept point lies inside (at a kept point the interval has zero width).
+- *Daily estimate*: :func:`analysis.statements.daily.daily_counts`, a beta-binomial split of each increment
+  between kept points by the trend's intensity, its intra-class correlation set by the trend's dispersion.
 """
 
 from __future__ import annotations
@@ -40,168 +32,15 @@ from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.tools import add_constant
 
 from .data import has_flag
-from .reconcile import OBSERVATION_COLUMNS, Reconciliation, reconcile, segments
+from .statements.casualty_reports import COLUMN_OF, MEASURES, reconcile_casualties
+from .statements.daily import CEASEFIRE, daily_counts, intra_class_correlation
+from .statements.reconcile import Reconciliation, check_bounds
 
-CEASEFIRE = pd.Timestamp("2020-11-10")
-MEASURES = [
-    "total", "killed", "injured", "civilian", "military",
-    "civilian_killed", "civilian_injured", "military_killed", "military_injured",
-]
-#: Where a measure is printed in casualty_reports.csv.
-COLUMN_OF = {
-    "total": "total", "killed": "killed", "injured": "injured", "civilian": "civilian_total",
-    "military": "military_total", "civilian_killed": "civilian_killed", "civilian_injured": "civilian_injured",
-    "military_killed": "military_killed", "military_injured": "military_injured",
-}
-#: measure = a + b, used both ways (a measure from its parts; a part from the total and the other part).
-SUMS = [
-    ("total", "killed", "injured"),
-    ("total", "civilian", "military"),
-    ("killed", "civilian_killed", "military_killed"),
-    ("injured", "civilian_injured", "military_injured"),
-    ("civilian", "civilian_killed", "civilian_injured"),
-    ("military", "military_killed", "military_injured"),
-]
 LABELS = {
     "total": "casualties (killed and injured)", "killed": "people killed", "injured": "people injured",
     "civilian": "civilian casualties", "military": "military casualties", "civilian_killed": "civilians killed",
     "civilian_injured": "civilians injured", "military_killed": "military killed", "military_injured": "military injured",
 }
-CIVILIAN_MEASURES = {"civilian", "civilian_killed", "civilian_injured"}
-#: Default order of trust (the sources' notes: ANAMA, then the Prosecutor General, then the Presidential
-#: Administration's infographics, which cite ANAMA, then the Foreign Ministry and others).
-DEFAULT_PRIORITY = [
-    "anama", "pgo", "presidential_administration", "mfa", "president", "ombudsman", "un",
-    "government_other", "sss", "amva", "media", "encyclopedia",
-]
-
-
-def derive_parts(values: dict[str, float]) -> dict[str, tuple[float, bool]]:
-    """Complete a statement's measures from printed ones by the sums in :data:`SUMS`.
-
-    Returns measure -> (value, derived). Derived values never overwrite printed ones; a derived value
-    that would be negative is not produced.
-    """
-    out = {m: (float(v), False) for m, v in values.items() if v is not None and not pd.isna(v)}
-    changed = True
-    while changed:
-        changed = False
-        for whole, a, b in SUMS:
-            have = {k: out[k][0] for k in (whole, a, b) if k in out}
-            if len(have) != 2:
-                continue
-            if whole not in have:
-                out[whole] = (have[a] + have[b], True)
-            else:
-                part, other = (a, b) if a not in have else (b, a)
-                value = have[whole] - have[other]
-                if value < 0:
-                    continue
-                out[part] = (value, True)
-            changed = True
-    return out
-
-
-def _as_of(row) -> tuple[pd.Timestamp | None, str]:
-    """The date a statement's count refers to, and a note when it is approximate."""
-    if pd.isna(row["as_of_date"]):
-        return None, "no as-of date"
-    if row["as_of_date_precision"] == "year":
-        return None, "as-of date known only to the year"
-    if row["as_of_date_precision"] == "month":
-        return row["as_of_date"] + pd.Timedelta(days=14), "as-of date known to the month: placed on the 15th"
-    return row["as_of_date"], ""
-
-
-def _eligible(row) -> str:
-    """Empty if the statement counts since the ceasefire (all or civilian victims), else why not."""
-    if row["basis"] != "cumulative":
-        return {
-            "interval": "an interval count: chained onto ANAMA's cumulative count where contiguous",
-            "annual": "a calendar-year total: compared with the series in the annual cross-check",
-        }.get(row["basis"], f"a {row['basis']} count, not cumulative since the ceasefire")
-    if row["period_start"] < pd.Timestamp("2020-11-01") or row["period_start"] > CEASEFIRE:
-        return "counts from another start (e.g. since 1991): the long-run series"
-    if row["scope"] not in ("official", "official_civilians"):
-        return f"another scope ({row['scope']}): not the official count since the ceasefire"
-    return ""
-
-
-def observations(reports: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Observations of the measures in official statements since the ceasefire, and the statements not used.
-
-    ``reports`` is the typed ``casualty_reports`` frame (index ``report_id``).
-    """
-    rows, not_used = [], []
-    for rid, row in reports.to_dict("index").items():  # plain dicts: a Series per row cost more than the work
-        why = _eligible(row)
-        date, date_note = _as_of(row)
-        if not why and date is None:
-            why = date_note
-        if why:
-            not_used.append({"record_id": rid, "reason": why})
-            continue
-        printed = {m: row[c] for m, c in COLUMN_OF.items()}
-        values = derive_parts(printed) if row["qualifier"] == "exact" else {
-            m: (float(v), False) for m, v in printed.items() if not pd.isna(v)}
-        if row["scope"] == "official_civilians":
-            values = {m: v for m, v in values.items() if m in CIVILIAN_MEASURES}
-        if not values:
-            not_used.append({"record_id": rid, "reason": "gives no figure of the measures"})
-            continue
-        for measure, (value, derived) in values.items():
-            rows.append({
-                "record_id": rid, "date": date, "measure": measure, "value": value, "qualifier": str(row["qualifier"]),
-                "reporting_body": str(row["reporting_body"]), "derived": derived,
-                "duplicate_of": row["duplicate_of"] if not pd.isna(row["duplicate_of"]) else None, "note": date_note,
-            })
-    return pd.DataFrame(rows, columns=OBSERVATION_COLUMNS), pd.DataFrame(not_used, columns=["record_id", "reason"])
-
-
-def chained_intervals(reports: pd.DataFrame) -> pd.DataFrame:
-    """Exact cumulative points from ANAMA's interval table chained onto its cumulative count.
-
-    The official interval rows (sorted by start) are chained while each starts the day after the previous
-    ends; the chain starts from an exact ANAMA cumulative statement dated the day before the first
-    interval. Each measure is chained as long as every interval gives it (printed or derived).
-    """
-    intervals = reports[(reports["basis"] == "interval") & (reports["scope"] == "official")].sort_values("period_start")
-    if intervals.empty:
-        return pd.DataFrame(columns=OBSERVATION_COLUMNS)
-    start = intervals["period_start"].iloc[0]
-    base = reports[(reports["basis"] == "cumulative") & (reports["reporting_body"] == "anama") & (reports["qualifier"] == "exact")
-                   & (reports["as_of_date_precision"] == "day") & (reports["as_of_date"] == start - pd.Timedelta(days=1))]
-    if base.empty:
-        return pd.DataFrame(columns=OBSERVATION_COLUMNS)
-    base_id = base.index[0]
-    running = {m: v for m, (v, _) in derive_parts({m: base.iloc[0][c] for m, c in COLUMN_OF.items()}).items()}
-    rows, expected_start, ids = [], start, []
-    for rid, row in intervals.iterrows():
-        if row["period_start"] != expected_start:
-            break
-        ids.append(rid)
-        parts = derive_parts({m: row[c] for m, c in COLUMN_OF.items()}) if row["qualifier"] == "exact" else {}
-        running = {m: v + parts[m][0] for m, v in running.items() if m in parts}
-        for measure, value in running.items():
-            rows.append({"record_id": rid, "date": row["as_of_date"], "measure": measure, "value": value,
-                         "qualifier": "exact", "reporting_body": "anama", "derived": True, "duplicate_of": None,
-                         "note": f"chained: {base_id} + intervals {ids[0]}..{rid}"})
-        expected_start = row["as_of_date"] + pd.Timedelta(days=1)
-    return pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
-
-
-def reconcile_casualties(reports: pd.DataFrame, priority: list[str] | None = None) -> Reconciliation:
-    """The reconciled cumulative series of every measure since the ceasefire."""
-    priority = list(priority or DEFAULT_PRIORITY)
-    obs, not_used = observations(reports)
-    chain = chained_intervals(reports)
-    if not chain.empty:
-        chained_ids = set(chain["record_id"])
-        not_used = not_used[~not_used["record_id"].isin(chained_ids)]
-        obs = pd.concat([obs, chain], ignore_index=True)
-    result = reconcile(obs, priority)
-    result.not_used = not_used.reset_index(drop=True)
-    return result
 
 
 # --------------------------------------------------------------------------------------------------
@@ -322,77 +161,6 @@ def monthly_expected(trend: Trend, first_month: str, last_month: str, level: flo
 
 
 # --------------------------------------------------------------------------------------------------
-# daily estimate
-
-
-def intra_class_correlation(dispersion: float, increments) -> float:
-    """ρ with 1 + (n̄ − 1) ρ = dispersion at the median increment n̄ (0 when not over-dispersed)."""
-    increments = np.asarray([i for i in increments if i > 1], dtype=float)
-    if not np.isfinite(dispersion) or dispersion <= 1 or increments.size == 0:
-        return 0.0
-    return float(np.clip((dispersion - 1) / (np.median(increments) - 1), 0.0, 0.5))
-
-
-def betabinom_quantiles(n, a, b, qs) -> tuple[np.ndarray, ...]:
-    """Quantiles of Beta-Binomial(n, a, b) for each element: the smallest k with P(X ≤ k) ≥ q.
-
-    The same definition as ``scipy.stats.betabinom.ppf``, but vectorised: for the elements that share an
-    ``n`` (every day between two kept points does), the probabilities of 0..n come from
-    ``scipy.stats.betabinom.pmf`` in one call and are summed cumulatively. (scipy's generic discrete ppf
-    bisects element by element, which took seconds per notebook.) A cumulative probability within 1e-12
-    of q counts as reaching it, so an exact tie (q = 0.5 in a symmetric split) is not lost to rounding.
-    """
-    n = np.asarray(n, dtype=np.int64)
-    a, b = np.broadcast_to(np.asarray(a, dtype=float), n.shape), np.broadcast_to(np.asarray(b, dtype=float), n.shape)
-    out = tuple(np.empty(n.shape) for _ in qs)
-    for size in np.unique(n):
-        at = np.flatnonzero(n == size)
-        support = np.arange(size + 1)
-        cdf = np.cumsum(stats.betabinom.pmf(support[None, :], size, a[at, None], b[at, None]), axis=1)
-        for q, result in zip(qs, out):
-            reached = cdf >= q - 1e-12
-            result[at] = np.where(reached.any(axis=1), reached.argmax(axis=1), size)
-    return out
-
-
-def daily_cumulative(kept: pd.DataFrame, measure: str, trend: Trend | None = None, rho: float = 0.0,
-                     level: float = 0.90) -> pd.DataFrame:
-    """Cumulative estimate for every day from the ceasefire to the last kept point of ``measure``.
-
-    Columns ``date, measure, estimate, lower, upper`` (people). Between kept points the increment n is split
-    by the fitted intensity (uniformly without a trend); the count reached follows Beta-Binomial(n, p, ρ).
-    The estimate is its median (a whole number of people), the interval its 5th and 95th percentiles.
-    """
-    seg = segments(kept, measure, CEASEFIRE)
-    if seg is None:
-        return pd.DataFrame(columns=["date", "measure", "estimate", "lower", "upper"])
-    days, dates, t0, t1, v0, v1 = seg.days, seg.dates, seg.t0, seg.t1, seg.v0, seg.v1
-    rate = trend.rate_per_day(dates) if trend is not None else np.ones(days.size)
-    cum_rate = np.concatenate([[0.0], np.cumsum(rate[1:])])  # expected events up to the end of each day
-    n = (v1 - v0).astype(int)
-    span = cum_rate[t1] - cum_rate[t0]
-    p = np.where(span > 0, (cum_rate[days] - cum_rate[t0]) / np.where(span > 0, span, 1), 1.0)
-    p = np.clip(p, 0.0, 1.0)
-    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
-    inner = (p > 0) & (p < 1) & (n > 0)
-    lower = np.where(inner, 0.0, np.where(p >= 1, n, 0)).astype(float)
-    upper = lower.copy()
-    middle = lower.copy()
-    if inner.any():
-        if rho > 0:
-            k = 1 / rho - 1
-            lower[inner], middle[inner], upper[inner] = betabinom_quantiles(
-                n[inner], p[inner] * k, (1 - p[inner]) * k, (lo_q, 0.5, hi_q))
-        else:
-            dist = stats.binom(n[inner], p[inner])
-            lower[inner], middle[inner], upper[inner] = dist.ppf(lo_q), dist.ppf(0.5), dist.ppf(hi_q)
-    return pd.DataFrame({
-        "date": dates, "measure": measure, "estimate": (v0 + middle).round().astype(int),
-        "lower": (v0 + lower).round().astype(int), "upper": (v0 + upper).round().astype(int),
-    })
-
-
-# --------------------------------------------------------------------------------------------------
 # the whole analysis
 
 
@@ -411,8 +179,6 @@ def analyse(reports: pd.DataFrame, *, priority=None, window_start="2020-11-10", 
             measures=None, dispersion_threshold: float = 1.5) -> CasualtyAnalysis:
     """Reconcile, fit the trend of each measure on the intervals inside the window, estimate daily and
     monthly. ``window_end`` defaults to the last kept statement."""
-    from .reconcile import check_bounds
-
     recon = reconcile_casualties(reports, priority)
     measures = list(measures or MEASURES)
     start = pd.Timestamp(window_start)
@@ -428,7 +194,7 @@ def analyse(reports: pd.DataFrame, *, priority=None, window_start="2020-11-10", 
         except ValueError as exc:
             skipped[measure] = str(exc)
         rho = intra_class_correlation(trend.pearson_dispersion if trend else float("nan"), ivals["count"])
-        daily = daily_cumulative(recon.kept, measure, trend, rho)
+        daily = daily_counts(recon.kept, measure, trend, rho)
         daily_parts.append(daily[(daily["date"] >= start) & (daily["date"] <= end)])
         if trend is not None:
             monthly_parts.append(monthly_expected(trend, f"{max(start, CEASEFIRE):%Y-%m}", f"{end:%Y-%m}"))

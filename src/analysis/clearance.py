@@ -9,13 +9,9 @@ early 2022 releases), ``mod`` (the Ministry of Defence's engineers). Scopes are 
 
 Methods (named in notebook 03):
 
-- *Reconciliation*: the cumulative statements of one scope (all territory; the Gazakh-only figures are
-  not added) go through :func:`analysis.reconcile.reconcile` with a body priority; corrections
-  (swapped AP/AT counts, "453,900 ha") are applied at load time.
-- *Daily estimate*: between two kept points, the fraction of the increment cleared by a given day
-  follows a Beta distribution with mean equal to the elapsed share of days and a concentration that
-  matches the week-to-week variability of the weekly releases (κ + 1 = weeks / CV², from the coefficient
-  of variation of the weekly figures); estimate = median, 90 % interval = 5th–95th percentiles.
+- *Reconciliation* of the cumulative statements of one scope: :mod:`analysis.statements.clearance_reports`.
+- *Daily estimate*: :func:`analysis.statements.daily.daily_amounts`, a Beta split of each increment between
+  kept points whose concentration matches the week-to-week variability of the weekly releases.
 - *Trend of the monthly rate*: a Gamma GLM with log link of the monthly amounts (direct monthly
   statements and sums of weekly statements covering a whole month) on time in years; the growth per
   year comes with its 95 % interval and the expected monthly amount with a 90 % interval (delta method).
@@ -33,121 +29,14 @@ from statsmodels.genmod import families
 from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.tools import add_constant
 
-from .data import has_flag
-from .reconcile import OBSERVATION_COLUMNS, Reconciliation, check_bounds, reconcile, segments
+from .statements.clearance_reports import MEASURES, reconcile_clearance, weekly_variability
+from .statements.daily import CEASEFIRE, daily_amounts
+from .statements.reconcile import Reconciliation, check_bounds
 
-CEASEFIRE = pd.Timestamp("2020-11-10")
-MEASURES = ["hectares", "ap_mines", "at_mines", "uxo"]
 SCOPES = ["all", "anama", "mod"]
 LABELS = {"hectares": "hectares cleared", "ap_mines": "anti-personnel mines", "at_mines": "anti-tank mines",
           "uxo": "other explosive ordnance"}
-DEFAULT_PRIORITY = ["anama", "cabinet", "presidential_administration", "president", "mfa", "mod",
-                    "mine_action_review", "azcbl", "government_other", "media"]
 DAYS_PER_MONTH = 365.25 / 12
-
-
-def _qualifier(row, measure: str) -> str:
-    q = row["hectares_qualifier"] if measure == "hectares" else row["items_qualifier"]
-    return "exact" if pd.isna(q) else str(q)
-
-
-def observations(reports: pd.DataFrame, scope: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Observations of the cumulative measures of one operator scope, and the statements not used (with why)."""
-    rows, not_used = [], []
-    for rid, row in reports.to_dict("index").items():  # plain dicts: a Series per row cost more than the work
-        why = ""
-        if row["operators"] != scope:
-            continue  # another scope: reported by that scope's reconciliation
-        if row["basis"] != "cumulative":
-            article = "an" if str(row["basis"])[0] in "aeiou" else "a"
-            why = f"{article} {str(row['basis']).replace('_', '-')} figure: used in the monthly rates and cross-checks"
-        elif row["reporting_body"] == "mine_action_review":
-            why = "Mine Action Review counts land released (cancelled, reduced and cleared): another measure"
-        elif row["territory"] != "all":
-            why = f"covers {row['territory']} only: not added to the national series"
-        elif pd.isna(row["period_start"]):
-            why = "the period's start is not stated"
-        elif not pd.Timestamp("2020-11-01") <= row["period_start"] <= pd.Timestamp("2020-11-30"):
-            why = f"counts from {row['period_start']:%Y-%m-%d}, not from the ceasefire"
-        elif pd.isna(row["as_of_date"]):
-            why = "no as-of date"
-        elif row["as_of_date_precision"] == "year":
-            why = "as-of date known only to the year"
-        if why:
-            not_used.append({"record_id": rid, "reason": why})
-            continue
-        date, note = row["as_of_date"], ""
-        if row["as_of_date_precision"] == "month":
-            date, note = date + pd.Timedelta(days=14), "as-of date known to the month: placed on the 15th"
-        values = {m: row[m] for m in MEASURES if not pd.isna(row[m])}
-        if not values:
-            not_used.append({"record_id": rid, "reason": "gives no hectares nor a split of items"})
-            continue
-        for measure, value in values.items():
-            rows.append({"record_id": rid, "date": date, "measure": measure, "value": float(value),
-                         "qualifier": _qualifier(row, measure), "reporting_body": str(row["reporting_body"]),
-                         "derived": False, "duplicate_of": None if pd.isna(row["duplicate_of"]) else row["duplicate_of"],
-                         "note": note})
-    return pd.DataFrame(rows, columns=OBSERVATION_COLUMNS), pd.DataFrame(not_used, columns=["record_id", "reason"])
-
-
-def reconcile_clearance(reports: pd.DataFrame, scope: str = "all", priority: list[str] | None = None) -> Reconciliation:
-    """The reconciled cumulative series of each measure for one operator scope."""
-    obs, not_used = observations(reports, scope)
-    result = reconcile(obs, list(priority or DEFAULT_PRIORITY))
-    result.not_used = not_used
-    return result
-
-
-# --------------------------------------------------------------------------------------------------
-# daily estimate
-
-
-def weekly_variability(reports: pd.DataFrame, scope: str, measure: str) -> float:
-    """Coefficient of variation (sd / mean) of the weekly figures of a scope and measure (relays left out).
-
-    Falls back to the all-operator weeks when the scope has fewer than 8 weekly figures.
-    """
-    def cv(sel):
-        values = sel[measure].dropna().astype(float)
-        values = values[values > 0]
-        return (float(values.std(ddof=1) / values.mean()), len(values)) if len(values) >= 2 else (np.nan, len(values))
-
-    weekly = reports[(reports["basis"] == "weekly") & (reports["territory"] == "all") & ~has_flag(reports, "duplicate")]
-    value, n = cv(weekly[weekly["operators"] == scope])
-    if n < 8 and scope != "all":
-        value, n = cv(weekly[weekly["operators"] == "all"])
-    return value if np.isfinite(value) else 1.0
-
-
-def daily_cumulative(kept: pd.DataFrame, measure: str, cv: float, level: float = 0.90) -> pd.DataFrame:
-    """Cumulative amount for every day from the ceasefire to the last kept point, with its interval.
-
-    Columns ``date, measure, estimate, lower, upper``. See the module's method note (Beta split).
-    """
-    seg = segments(kept, measure, CEASEFIRE)
-    if seg is None:
-        return pd.DataFrame(columns=["date", "measure", "estimate", "lower", "upper"])
-    days, t0, t1, v0, v1 = seg.days, seg.t0, seg.t1, seg.v0, seg.v1
-    span = np.maximum(t1 - t0, 1)
-    p = np.clip((days - t0) / span, 0.0, 1.0)
-    weeks = np.maximum(span / 7.0, 1.0)
-    kappa = np.maximum(weeks / max(cv, 1e-6) ** 2 - 1.0, 0.5)
-    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
-    frac_mid, frac_lo, frac_hi = p.copy(), p.copy(), p.copy()
-    inner = (p > 0) & (p < 1) & (v1 > v0)
-    if inner.any():
-        dist = stats.beta(p[inner] * kappa[inner], (1 - p[inner]) * kappa[inner])
-        frac_mid[inner], frac_lo[inner], frac_hi[inner] = dist.ppf(0.5), dist.ppf(lo_q), dist.ppf(hi_q)
-    inc = v1 - v0
-    out = pd.DataFrame({
-        "date": seg.dates, "measure": measure,
-        "estimate": v0 + inc * frac_mid, "lower": v0 + inc * frac_lo, "upper": v0 + inc * frac_hi,
-    })
-    digits = 1 if measure == "hectares" else 0
-    for col in ("estimate", "lower", "upper"):
-        out[col] = out[col].round(digits)
-    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -243,7 +132,7 @@ def analyse(reports: pd.DataFrame, *, scopes=SCOPES, priority=None) -> Clearance
         for measure in MEASURES:
             cv = weekly_variability(reports, scope, measure)
             cvs.append({"scope": scope, "measure": measure, "cv": cv})
-            d = daily_cumulative(rec.kept, measure, cv)
+            d = daily_amounts(rec.kept, measure, cv)
             if not d.empty:
                 scope_daily.append(d.assign(scope=scope))
         if scope_daily:
