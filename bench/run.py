@@ -28,7 +28,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 
-from analysis import casualties
+from analysis.casualties.trend import fit_trend, interval_counts
 from analysis.pipeline import paths, runner
 from analysis.statements.reconcile import OBSERVATION_COLUMNS, reconcile
 
@@ -63,8 +63,8 @@ def bench_reconcile(sizes=(1_000, 10_000, 100_000, 1_000_000), repeats: int = 3)
             start = time.perf_counter()
             result = reconcile(obs, BODIES)
             mid = time.perf_counter()
-            ivals = casualties.interval_counts(result.kept, "total")
-            casualties.fit_trend(ivals)
+            ivals = interval_counts(result.kept, "total")
+            fit_trend(ivals)
             end = time.perf_counter()
             run = {"rows": n, "reconcile_s": mid - start, "trend_s": end - mid, "total_s": end - start,
                    "kept": len(result.kept)}

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import civmil
+from analysis.casualties import civmil
 from analysis.plots.civmil import plot_case_fatality, plot_civilian_share
 
 Z95 = 1.959963984540054  # standard normal 97.5% quantile

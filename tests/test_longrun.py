@@ -1,4 +1,4 @@
-"""Long-run context (analysis.longrun): annual figures since 1999 and the "since 1991" totals.
+"""Long-run context (analysis.casualties.longrun): annual figures since 1999 and the "since 1991" totals.
 
 Expectations on the real data were read by hand in data/raw/monitor_annual.csv and
 data/raw/casualty_reports.csv (row ids in the comments); the filters and the arithmetic are also checked
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import longrun
+from analysis.casualties import longrun
 from analysis.plots.longrun import plot_annual, plot_since_1991
 from analysis.data import has_flag
 

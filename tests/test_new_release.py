@@ -11,7 +11,7 @@ import shutil
 
 import pandas as pd
 
-from analysis import casualties
+from analysis.casualties import series
 from analysis.pipeline import paths, runner
 from analysis.data import load_package
 
@@ -37,11 +37,11 @@ def test_a_new_press_release_in_one_row_updates_everything(tmp_path, monkeypatch
     shutil.copytree(paths.NOTEBOOKS, root / "notebooks")
     shutil.copy(paths.ROOT / "requirements.txt", root / "requirements.txt")
     raw = root / "data" / "raw"
-    before = casualties.analyse(load_package().casualty_reports)
+    before = series.analyse(load_package().casualty_reports)
 
     add_row(raw / "sources.csv", NEW_SOURCE)
     add_row(raw / "casualty_reports.csv", NEW_STATEMENT)
-    after = casualties.analyse(load_package(raw).casualty_reports)
+    after = series.analyse(load_package(raw).casualty_reports)
 
     # the cumulative series reaches the new statement
     total = after.daily[after.daily["measure"] == "total"].set_index("date")
@@ -83,7 +83,7 @@ def test_a_new_total_that_falls_is_listed_not_used_silently(tmp_path):
     shutil.copytree(paths.RAW, raw)
     add_row(raw / "sources.csv", NEW_SOURCE)
     add_row(raw / "casualty_reports.csv", dict(NEW_STATEMENT, killed="", injured="", total="401"))  # below March's 419
-    result = casualties.analyse(load_package(raw).casualty_reports, measures=["total"])
+    result = series.analyse(load_package(raw).casualty_reports, measures=["total"])
     row = result.reconciliation.observations.set_index(["record_id", "measure"]).loc[("cr151", "total")]
     assert row["status"] == "dropped" and row["reason"] == "stale: lower than the earlier kept 419 (cr136, 2026-03-12)"
 

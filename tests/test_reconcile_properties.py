@@ -8,8 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import casualties
-from analysis.statements.daily import daily_counts
+from analysis.statements.daily import CEASEFIRE, daily_counts
 from analysis.statements.reconcile import OBSERVATION_COLUMNS, reconcile
 
 BODIES = ["anama", "pgo", "mfa", "media"]
@@ -24,7 +23,7 @@ statement = st.tuples(
 
 def frame(rows) -> pd.DataFrame:
     return pd.DataFrame([{
-        "record_id": f"cr{i:03d}", "date": casualties.CEASEFIRE + pd.Timedelta(days=d), "measure": "total",
+        "record_id": f"cr{i:03d}", "date": CEASEFIRE + pd.Timedelta(days=d), "measure": "total",
         "value": float(v), "qualifier": q, "reporting_body": b, "derived": False, "duplicate_of": None, "note": "",
     } for i, (d, v, b, q) in enumerate(rows)], columns=OBSERVATION_COLUMNS)
 

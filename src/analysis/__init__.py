@@ -3,6 +3,8 @@
 Modules:
     data       load and validate the raw data package (data/raw) into typed DataFrames; the data
                dictionary; what the record holds (notebook 00)
+    statements statements to observations to one series per measure, with daily estimates
+    casualties the casualty series and its trend, civilians and military, the long run
     plots      every figure: the style, the one saving helper, one module per subject
     pipeline   where the project's folders are, notebook parameters, the papermill runner, the manifest,
                processed tables and the report

@@ -1,5 +1,5 @@
 """Figures of the civilian and military casualties (notebook 02): the civilian share beside the global
-Landmine Monitor share, and case-fatality by group. Each takes the frames of :mod:`analysis.civmil` and
+Landmine Monitor share, and case-fatality by group. Each takes the frames of :mod:`analysis.casualties.civmil` and
 returns a Figure (not saved)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from ..civmil import EDITIONS, GLOBAL_SERIES
+from ..casualties.civmil import EDITIONS, GLOBAL_SERIES
 from .style import category_style, new_figure
 
 

@@ -1,5 +1,5 @@
 """Figures of the long run (notebook 01): annual casualties by reporting body and edition since 1999, and
-the cumulative totals "since 1991". Each takes the frames of :mod:`analysis.longrun` and returns a Figure
+the cumulative totals "since 1991". Each takes the frames of :mod:`analysis.casualties.longrun` and returns a Figure
 (not saved)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..longrun import annual_wide
+from ..casualties.longrun import annual_wide
 from .style import category_style, new_figure, thousands
 
 

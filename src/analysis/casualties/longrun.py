@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import has_flag
+from ..data import has_flag
 
 #: Readable labels of the reporting bodies; any other body keeps its code (e.g. ``us_state_department``).
 BODY_LABELS = {

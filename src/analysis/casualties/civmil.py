@@ -32,7 +32,7 @@ from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.tools.tools import add_constant
 
-from .data import require_columns
+from ..data import require_columns
 
 #: The ceasefire that ended the 2020 war; the origin of the time axis of :func:`share_trend`.
 CEASEFIRE = pd.Timestamp("2020-11-10")
