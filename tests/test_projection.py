@@ -11,7 +11,7 @@ import pytest
 from matplotlib.figure import Figure
 from scipy import integrate, optimize
 
-from analysis import projection as P
+from analysis.clearance import projection as P
 from analysis.plots.projection import plot_fan_chart
 
 TODAY = pd.Timestamp("2026-01-01")

@@ -5,6 +5,7 @@ Modules:
                dictionary; what the record holds (notebook 00)
     statements statements to observations to one series per measure, with daily estimates
     casualties the casualty series and its trend, civilians and military, the long run
+    clearance  the clearance series, monthly rates and cross-checks, per hectare, the projection
     plots      every figure: the style, the one saving helper, one module per subject
     pipeline   where the project's folders are, notebook parameters, the papermill runner, the manifest,
                processed tables and the report

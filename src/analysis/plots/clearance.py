@@ -1,6 +1,6 @@
 """Figures of clearance (notebook 03): the cumulative series by operator scope, the monthly rate from every
 source with its trend, and the items found by type and per 100 ha. Each takes the frames of
-:mod:`analysis.clearance` and :mod:`analysis.clearance_rates` and returns a Figure (not saved)."""
+:mod:`analysis.clearance` and returns a Figure (not saved)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from ..clearance import LABELS, ClearanceSeries
-from ..clearance_rates import BASIS_CUMULATIVE, BASIS_MONTHLY, BASIS_WEEKLY, CLEARANCE_MONTHLY_COLUMNS, ITEM_TYPES
+from ..clearance.per_area import ITEM_TYPES
+from ..clearance.rates import BASIS_CUMULATIVE, BASIS_MONTHLY, BASIS_WEEKLY, CLEARANCE_MONTHLY_COLUMNS
+from ..clearance.series import LABELS, ClearanceSeries
 from ..data import require_columns
 from .style import bound_handles, category_style, draw_bounds, draw_statements, dropped_handle, new_figure, thousands
 
@@ -77,7 +78,7 @@ def _date_axis(ax) -> None:
 def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: str = "all") -> Figure:
     """The monthly amount of one measure and scope from every source, each source a separate series.
 
-    ``monthly`` is the output of :func:`analysis.clearance_rates.clearance_monthly` (or a frame with its columns). Differences of
+    ``monthly`` is the output of :func:`analysis.clearance.rates.clearance_monthly` (or a frame with its columns). Differences of
     the cumulative series: a line with its conservative range as a band; monthly statements: markers
     (both rows where two statements disagree); sums of weekly statements that cover the whole month:
     other markers. Each series has its own colour, marker and line style (``category_style``), placed at the
@@ -122,7 +123,7 @@ def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: s
 def plot_items_by_type(tab: pd.DataFrame) -> Figure:
     """Items found per calendar year by type (AP mines, AT mines, other ordnance), lines with markers.
 
-    ``tab`` is the output of :func:`analysis.clearance_rates.annual_figures` (one all-operator annual
+    ``tab`` is the output of :func:`analysis.clearance.per_area.annual_figures` (one all-operator annual
     statement per year, ANAMA's own release preferred; ``require_types=True``). One series per type, each
     with its own colour, marker and line style. y: items per year. The figure is returned, not saved.
     """
@@ -146,7 +147,7 @@ def plot_items_by_type(tab: pd.DataFrame) -> Figure:
 def plot_items_per_100_ha(table: pd.DataFrame) -> Figure:
     """Items per 100 ha cleared by type and year with their exact Poisson 95% intervals as error bars.
 
-    ``table`` is the output of :func:`analysis.clearance_rates.items_per_100_ha`. One error-bar series per type (own colour, marker
+    ``table`` is the output of :func:`analysis.clearance.per_area.items_per_100_ha`. One error-bar series per type (own colour, marker
     and line style), slightly offset on the year axis so that the bars do not overlap. Log y axis (the
     types differ by more than ten times). The figure is returned, not saved.
     """

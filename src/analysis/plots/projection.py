@@ -1,5 +1,5 @@
 """The fan chart (notebook 03): cumulative hectares cleared and each method's projection of one scenario to
-its total, against the stated targets. It takes the frames of :mod:`analysis.projection` and returns a
+its total, against the stated targets. It takes the frames of :mod:`analysis.clearance.projection` and returns a
 Figure (not saved)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..projection import SEED, decimal_year, fan_paths, level_percent
+from ..clearance.projection import SEED, decimal_year, fan_paths, level_percent
 from .style import LABEL_BOX, category_style, new_figure, thousands
 
 
@@ -25,11 +25,11 @@ def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated
 
     - ``history``: ``date, estimate, lower, upper`` (cumulative ha to each date), drawn as a line with its
       band;
-    - ``projection``: the rows of :func:`analysis.projection.projection_table` for ONE scenario, each method
-      drawn as its path and fan of :func:`analysis.projection.fan_paths` (``trend``, ``level``, ``n_draws``
+    - ``projection``: the rows of :func:`analysis.clearance.projection.projection_table` for ONE scenario, each method
+      drawn as its path and fan of :func:`analysis.clearance.projection.fan_paths` (``trend``, ``level``, ``n_draws``
       and ``seed`` are passed on to it; ``trend`` is needed to draw the trend's rows);
     - ``contaminated_ha``: the scenario total (default: from ``projection``), a horizontal line;
-    - ``targets_df`` (:func:`analysis.projection.targets`): the target years as labelled vertical lines.
+    - ``targets_df`` (:func:`analysis.clearance.projection.targets`): the target years as labelled vertical lines.
 
     Methods differ by line style and marker as well as colour. ``today`` defaults to the last history
     date. The x axis is in calendar years up to ``horizon_year``. Returns the Figure (not saved).
