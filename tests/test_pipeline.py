@@ -78,7 +78,8 @@ def test_package_hash_covers_the_whole_package_tree(tmp_path):
     assert runner.package_hash(copy) == hashes[-1]
     for change in (lambda: (copy / "stage" / "__init__.py").write_text('"""A stage."""\n'),
                    lambda: (copy / "stage" / "__init__.py").write_text('"""A stage, reworded."""\n'),
-                   lambda: (copy / "stage" / "deeper").mkdir() or (copy / "stage" / "deeper" / "x.mplstyle").write_text("lines.linewidth: 1\n"),
+                   lambda: (copy / "stage" / "deeper").mkdir()
+                   or (copy / "stage" / "deeper" / "x.mplstyle").write_text("lines.linewidth: 1\n"),
                    lambda: (copy / "stage" / "__init__.py").rename(copy / "stage" / "moved.py")):
         change()
         hashes.append(runner.package_hash(copy))

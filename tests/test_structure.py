@@ -91,7 +91,8 @@ def upward_imports(root: Path) -> list[str]:
         for line, target in imported(name, path, set(found)):
             there = stage(target)
             if here is not None and there is not None and there > here:
-                problems.append(f"{path.relative_to(root.parent)}:{line}: {name} (stage {here}) imports {target} (stage {there})")
+                where = f"{path.relative_to(root.parent)}:{line}"
+                problems.append(f"{where}: {name} (stage {here}) imports {target} (stage {there})")
     return problems
 
 

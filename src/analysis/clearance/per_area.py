@@ -183,8 +183,8 @@ def casualties_per_10000_ha(casualty_daily: pd.DataFrame, periods: pd.DataFrame,
     method="exact-c")``, with the hectares as a fixed exposure; casualties come in clusters, so it is
     optimistic, and it ignores the uncertainty of the casualty series itself, which is given separately as
     ``casualties_lower`` / ``casualties_upper`` (the conservative range of the difference of the series'
-    90% intervals, as in :func:`monthly_from_cumulative`). This is a ratio of two national totals, not a
-    risk per hectare: most casualties do not happen on the land being cleared.
+    90% intervals, as in :func:`analysis.clearance.rates.monthly_from_cumulative`). This is a ratio of two
+    national totals, not a risk per hectare: most casualties do not happen on the land being cleared.
 
     Columns: year, casualties, hectares, per_10000_ha, lower, upper, record_id, hectares_qualifier,
     casualties_lower, casualties_upper.

@@ -1,8 +1,8 @@
-"""Load and validate the raw data package (data/raw): schema, cells, corrections, cross-field rules, typed frames, the data dictionary and what the record holds."""
+"""Load and validate the raw data package (data/raw) into typed frames; the data dictionary; what the record holds."""
 
+from .cells import parse_partial_date
 from .descriptor import (ALL_RESOURCES, ID_PREFIXES, PARTIAL_DATE_PATTERN, STATEMENT_DATE, STATEMENT_RESOURCES,
                          enum_values, is_partial_date, load_descriptor, resource_schema)
-from .cells import parse_partial_date
 from .frames import DataPackage, coverage, has_flag, require_columns
 from .loading import load, load_package, validate_package
 from .problems import DataValidationError, Problem

@@ -1,1 +1,1 @@
-"""The pipeline around the analysis: where the project's folders are, notebook parameters, the papermill runner, the figures' manifest, the processed tables and the report."""
+"""Around the analysis: the project's folders, notebook parameters, the papermill runner, the manifest, processed tables, the report."""

@@ -30,10 +30,10 @@ def _period_span(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 def plot_civilian_share(share_table: pd.DataFrame, comparison: pd.DataFrame | None = None) -> Figure:
     """Azerbaijan's civilian share over time with Wilson error bars; optionally the global Monitor shares.
 
-    ``share_table`` is the output of :func:`civilian_share` (x = statement date, y = share of the
-    casualties of known status, bars = its Wilson interval). ``comparison`` (output of
-    :func:`global_comparison`) adds the Monitor's global shares, one marker series per edition, each at
-    the middle of its period (a multi-year figure also gets a line over its span). The y axis runs from
+    ``share_table`` is the output of :func:`analysis.casualties.civmil.civilian_share` (x = statement date,
+    y = share of the casualties of known status, bars = its Wilson interval). ``comparison`` (output of
+    :func:`analysis.casualties.civmil.global_comparison`) adds the Monitor's global shares, one marker series
+    per edition, each at the middle of its period (a multi-year figure also gets a line over its span). The y axis runs from
     0 to 100%. The figure is returned, not saved.
     """
     fig, ax = new_figure("double", height_cm=9) if comparison is not None else new_figure("single", height_cm=6.5)
@@ -76,8 +76,8 @@ def plot_civilian_share(share_table: pd.DataFrame, comparison: pd.DataFrame | No
 def plot_case_fatality(table: pd.DataFrame) -> Figure:
     """Case-fatality by group with Wilson error bars, each point labelled killed/casualties.
 
-    ``table`` is the first element returned by :func:`case_fatality`. One error-bar series per group,
-    styled by :func:`analysis.plots.style.category_style` (colour, marker and line style). The y axis is
+    ``table`` is the first element returned by :func:`analysis.casualties.civmil.case_fatality`. One error-bar
+    series per group, styled by :func:`analysis.plots.style.category_style` (colour, marker and line style). The y axis is
     case-fatality in percent. The figure is returned, not saved.
     """
     fig, ax = new_figure("single", height_cm=6.5)

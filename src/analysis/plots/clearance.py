@@ -78,8 +78,8 @@ def _date_axis(ax) -> None:
 def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: str = "all") -> Figure:
     """The monthly amount of one measure and scope from every source, each source a separate series.
 
-    ``monthly`` is the output of :func:`analysis.clearance.rates.clearance_monthly` (or a frame with its columns). Differences of
-    the cumulative series: a line with its conservative range as a band; monthly statements: markers
+    ``monthly`` is the output of :func:`analysis.clearance.rates.clearance_monthly` (or a frame with its
+    columns). Differences of the cumulative series: a line with its conservative range as a band; monthly statements: markers
     (both rows where two statements disagree); sums of weekly statements that cover the whole month:
     other markers. Each series has its own colour, marker and line style (``category_style``), placed at the
     middle of its month. y: hectares or items per month. The figure is returned, not saved.
@@ -147,8 +147,8 @@ def plot_items_by_type(tab: pd.DataFrame) -> Figure:
 def plot_items_per_100_ha(table: pd.DataFrame) -> Figure:
     """Items per 100 ha cleared by type and year with their exact Poisson 95% intervals as error bars.
 
-    ``table`` is the output of :func:`analysis.clearance.per_area.items_per_100_ha`. One error-bar series per type (own colour, marker
-    and line style), slightly offset on the year axis so that the bars do not overlap. Log y axis (the
+    ``table`` is the output of :func:`analysis.clearance.per_area.items_per_100_ha`. One error-bar series per
+    type (own colour, marker and line style), slightly offset on the year axis so that the bars do not overlap. Log y axis (the
     types differ by more than ten times). The figure is returned, not saved.
     """
     require_columns(table, ["year", "measure", "per_100_ha", "lower", "upper"], "plot_items_per_100_ha")

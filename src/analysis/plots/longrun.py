@@ -26,8 +26,8 @@ def _edition_text(edition: str) -> str:
 def plot_annual(annual: pd.DataFrame, metric: str = "casualties_total", width: str = "single") -> Figure:
     """Annual ``metric`` (people per calendar year) by year, one series per body and edition.
 
-    Input: the long frame of :func:`annual_casualties`; the series are the columns of
-    :func:`annual_wide`.
+    Input: the long frame of :func:`analysis.casualties.longrun.annual_casualties`; the series are the
+    columns of :func:`annual_wide`.
 
     - Each (body_label, edition) is its own series, with its own colour, marker **and** line style
       (:func:`analysis.plots.style.category_style`); first-published and revised figures are never joined.
@@ -83,7 +83,7 @@ def plot_annual(annual: pd.DataFrame, metric: str = "casualties_total", width: s
 def plot_since_1991(series: pd.DataFrame, width: str = "single") -> Figure:
     """Cumulative casualties since the early 1990s (people) by the date each total refers to.
 
-    Input: the frame of :func:`since_1991_series`.
+    Input: the frame of :func:`analysis.casualties.longrun.since_1991_series`.
 
     - Lower bounds (``qualifier == "at_least"``, "over 3,400") are upward triangles; every other
       qualifier (exact, approx, at_most) is a circle.
