@@ -23,13 +23,13 @@ $(STAMP): requirements.txt pyproject.toml
 env: $(STAMP) ## Create or update the virtual environment (.venv) and install the package editable
 
 figures: $(STAMP) ## Run the notebooks whose inputs changed (FORCE=1: all), in parallel; writes figures/ and data/processed/
-	$(PY) -m analysis.notebooks $(if $(FORCE),--force) $(NOTEBOOKS)
+	$(PY) -m analysis.pipeline.runner $(if $(FORCE),--force) $(NOTEBOOKS)
 
 test: $(STAMP) ## Run the unit tests and nbval over notebooks/
 	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 report: $(STAMP) ## Render the executed notebooks into one static HTML report (report/report.html), code hidden
-	$(PY) -m analysis.report
+	$(PY) -m analysis.pipeline.report
 
 bench: $(STAMP) ## Benchmarks: regeneration vs a floor, no-change rerun, reconciliation at 1k-1M rows (bench/results.md)
 	$(PY) bench/run.py
@@ -41,7 +41,7 @@ lab: $(STAMP) ## Open JupyterLab on the project
 	$(VENV)/bin/jupyter lab --notebook-dir=.
 
 data-dictionary: $(STAMP) ## Regenerate the data dictionary and coverage (data/README.md, datapackage.json coverage) from the data
-	$(PY) -m analysis.datadict --write
+	$(PY) -m analysis.data.datadict --write
 
 clean-env: ## Remove the virtual environment
 	rm -rf $(VENV)

@@ -28,8 +28,9 @@ import nbformat
 import numpy as np
 import pandas as pd
 
-from analysis import casualties, notebooks, paths
-from analysis.reconcile import OBSERVATION_COLUMNS, reconcile
+from analysis.casualties.trend import fit_trend, interval_counts
+from analysis.pipeline import paths, runner
+from analysis.statements.reconcile import OBSERVATION_COLUMNS, reconcile
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 BODIES = ["anama", "pgo", "mfa", "media", "amva"]
@@ -62,8 +63,8 @@ def bench_reconcile(sizes=(1_000, 10_000, 100_000, 1_000_000), repeats: int = 3)
             start = time.perf_counter()
             result = reconcile(obs, BODIES)
             mid = time.perf_counter()
-            ivals = casualties.interval_counts(result.kept, "total")
-            casualties.fit_trend(ivals)
+            ivals = interval_counts(result.kept, "total")
+            fit_trend(ivals)
             end = time.perf_counter()
             run = {"rows": n, "reconcile_s": mid - start, "trend_s": end - mid, "total_s": end - start,
                    "kept": len(result.kept)}
@@ -92,15 +93,15 @@ def bench_regeneration(repeats: int = 5) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             floor_nbs = floor_notebooks(Path(tmp), len(NOTEBOOKS))
             start, kernels = time.perf_counter(), _kernel_cpu()
-            assert notebooks.run_all(floor_nbs, force=True, record=False) == 0
+            assert runner.run_all(floor_nbs, force=True, record=False) == 0
             floors.append(time.perf_counter() - start)
             cpu["floor"] += (_kernel_cpu() - kernels) / repeats
         start, kernels = time.perf_counter(), _kernel_cpu()
-        assert notebooks.run_all(NOTEBOOKS, force=True) == 0
+        assert runner.run_all(NOTEBOOKS, force=True) == 0
         fulls.append(time.perf_counter() - start)
         cpu["full"] += (_kernel_cpu() - kernels) / repeats
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "analysis.notebooks", *map(str, NOTEBOOKS)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "analysis.pipeline.runner", *map(str, NOTEBOOKS)], check=True, capture_output=True)
     rerun = time.perf_counter() - start
     floor, full = statistics.median(floors), statistics.median(fulls)
     return {"floor_s": floor, "full_s": full, "ratio": full / floor, "rerun_s": rerun, "floors": floors, "fulls": fulls,

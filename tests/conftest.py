@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
+from analysis.pipeline import paths
 from analysis.data import ALL_RESOURCES
 
 SHARED_SOURCES = paths.ROOT.parent / "shared" / "sources"

@@ -8,14 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import casualties
+from analysis.casualties import series
+from analysis.casualties.trend import Trend, fit_trend, monthly_expected
+from analysis.statements import casualty_reports
+from analysis.statements.daily import CEASEFIRE, betabinom_quantiles, daily_counts
 
 CASPIAN = pd.Timestamp("2023-12-09")
 
 
 @pytest.fixture(scope="module")
 def analysis(pkg):
-    return casualties.analyse(pkg.casualty_reports)
+    return series.analyse(pkg.casualty_reports)
 
 
 def _at(analysis, date, measure):
@@ -44,7 +47,7 @@ def test_every_kept_statement_lies_inside_the_daily_interval(analysis):
 
 def test_daily_series_never_falls_and_covers_every_day(analysis):
     total = analysis.daily[analysis.daily["measure"] == "total"]
-    assert total["date"].iloc[0] == casualties.CEASEFIRE
+    assert total["date"].iloc[0] == CEASEFIRE
     assert (total["date"].diff().dropna() == pd.Timedelta(days=1)).all()
     assert (total["estimate"].diff().dropna() >= 0).all()
     assert (total["lower"] <= total["estimate"]).all() and (total["estimate"] <= total["upper"]).all()
@@ -73,7 +76,7 @@ def test_known_slips_are_dropped_for_the_right_reason(analysis):
 
 def test_the_interval_table_is_chained_onto_anamas_count(pkg):
     reports = pkg.casualty_reports
-    chain = casualties.chained_intervals(reports)
+    chain = casualty_reports.chained_intervals(reports)
     total = chain[chain["measure"] == "total"].set_index("date")["value"]
     # 197 to 14 Dec 2021, then + 7 + 6 + 12 + 11 + 22 + 5 + 11 + 9 (casualty notes: 280 to 6 Jan 2023) + 5
     assert total.loc["2023-01-06"] == 197 + 7 + 6 + 12 + 11 + 22 + 5 + 11 + 9 == 280
@@ -84,14 +87,14 @@ def test_the_interval_table_is_chained_onto_anamas_count(pkg):
 
 
 def test_derive_parts_from_the_caspian_post_split():
-    out = casualties.derive_parts({"total": 340, "civilian": 161, "civilian_killed": 50, "civilian_injured": 111,
+    out = casualty_reports.derive_parts({"total": 340, "civilian": 161, "civilian_killed": 50, "civilian_injured": 111,
                                    "military": 179, "military_killed": 15, "military_injured": 164})
     assert out["killed"] == (65.0, True) and out["injured"] == (275.0, True)
     assert out["total"] == (340.0, False)
 
 
 def test_annual_totals_against_the_series(analysis, pkg):
-    check = casualties.annual_cross_check(pkg.casualty_reports, analysis.daily).set_index(["year", "measure"])
+    check = series.annual_cross_check(pkg.casualty_reports, analysis.daily).set_index(["year", "measure"])
     # killed: 65 at the end of 2023 (kept 26 Dec 2023 and 26 Jan 2024), 70 at the end of 2024 (11 Nov 2024, 27 Jan 2025)
     assert check.loc[(2024, "killed"), "series_increase"] == 70 - 65 == check.loc[(2024, "killed"), "stated"]
     assert abs(check.loc[(2024, "total"), "residual"]) < 2  # 41 stated (PGO)
@@ -109,21 +112,21 @@ def _synthetic_intervals(rr, n=150, base=0.5, seed=1, alpha=None):
 
 
 def test_poisson_glm_recovers_a_known_rate_ratio():
-    trend = casualties.fit_trend(_synthetic_intervals(0.6))
+    trend = fit_trend(_synthetic_intervals(0.6))
     assert trend.model == "Poisson"
     assert trend.rate_ratio_lower < 0.6 < trend.rate_ratio_upper
     assert trend.rate_ratio_per_year == pytest.approx(0.6, rel=0.08)
 
 
 def test_over_dispersed_counts_switch_to_negative_binomial():
-    trend = casualties.fit_trend(_synthetic_intervals(0.7, alpha=0.5, seed=4))
+    trend = fit_trend(_synthetic_intervals(0.7, alpha=0.5, seed=4))
     assert trend.model == "negative binomial (NB2)" and trend.pearson_dispersion > 1.5
     assert trend.rate_ratio_lower < 0.7 < trend.rate_ratio_upper
 
 
 def test_monthly_expected_by_hand():
-    trend = casualties.Trend("total", "Poisson", np.array([math.log(0.5), 0.0]), np.diag([0.01, 0.0]), 1.0, None, 10)
-    monthly = casualties.monthly_expected(trend, "2020-11", "2020-12").set_index("month")
+    trend = Trend("total", "Poisson", np.array([math.log(0.5), 0.0]), np.diag([0.01, 0.0]), 1.0, None, 10)
+    monthly = monthly_expected(trend, "2020-11", "2020-12").set_index("month")
     assert monthly.loc["2020-11", "expected"] == pytest.approx(20 * 0.5)  # 11-30 Nov 2020
     assert monthly.loc["2020-12", "expected"] == pytest.approx(31 * 0.5)
     # log-scale interval: the gradient of log(sum) w.r.t. the intercept is 1, so the half-width is 1.645 * 0.1
@@ -131,12 +134,12 @@ def test_monthly_expected_by_hand():
 
 
 def test_daily_split_of_an_increment_by_hand():
-    kept = pd.DataFrame({"date": [casualties.CEASEFIRE + pd.Timedelta(days=10)], "measure": ["total"], "value": [10.0]})
-    day5 = casualties.daily_cumulative(kept, "total").set_index("date").loc[casualties.CEASEFIRE + pd.Timedelta(days=5)]
+    kept = pd.DataFrame({"date": [CEASEFIRE + pd.Timedelta(days=10)], "measure": ["total"], "value": [10.0]})
+    day5 = daily_counts(kept, "total").set_index("date").loc[CEASEFIRE + pd.Timedelta(days=5)]
     assert day5["estimate"] == 5  # half the days, half the increment
     # Binomial(10, 1/2): P(X <= 1) = 11/1024 < 0.05 <= P(X <= 2) = 56/1024; P(X <= 7) = 968/1024 < 0.95 <= P(X <= 8)
     assert (day5["lower"], day5["upper"]) == (2, 8)
-    wider = casualties.daily_cumulative(kept, "total", rho=0.3).set_index("date").loc[casualties.CEASEFIRE + pd.Timedelta(days=5)]
+    wider = daily_counts(kept, "total", rho=0.3).set_index("date").loc[CEASEFIRE + pd.Timedelta(days=5)]
     assert wider["lower"] < 2 and wider["upper"] > 8
 
 
@@ -145,7 +148,7 @@ def test_betabinom_quantiles_agree_with_scipy():
     rng = np.random.default_rng(5)
     n = rng.integers(1, 120, 400)
     a, b = rng.uniform(0.2, 30, 400), rng.uniform(0.2, 30, 400)
-    ours = casualties.betabinom_quantiles(n, a, b, (0.05, 0.5, 0.95))
+    ours = betabinom_quantiles(n, a, b, (0.05, 0.5, 0.95))
     for q, got in zip((0.05, 0.5, 0.95), ours):
         np.testing.assert_array_equal(got, stats.betabinom(n, a, b).ppf(q))
 
@@ -155,23 +158,23 @@ def test_betabinom_quantile_at_an_exact_tie_is_the_smallest_k():
     # which scipy's bisection misses when its sum rounds to just under 0.5
     from scipy import stats
     a = b = np.full(6, 2.5)
-    (median,) = casualties.betabinom_quantiles(np.full(6, 7), a, b, (0.5,))
+    (median,) = betabinom_quantiles(np.full(6, 7), a, b, (0.5,))
     assert stats.betabinom.cdf(3, 7, 2.5, 2.5) == pytest.approx(0.5, abs=1e-12)
     assert median.tolist() == [3.0] * 6
 
 
 def test_window_changes_the_trend_inputs(pkg):
     reports = pkg.casualty_reports
-    late = casualties.analyse(reports, window_start="2023-01-01", measures=["total"])
+    late = series.analyse(reports, window_start="2023-01-01", measures=["total"])
     assert late.intervals["total"]["start"].min() >= pd.Timestamp("2023-01-01")
     assert late.daily["date"].min() == pd.Timestamp("2023-01-01")
     assert late.monthly["month"].iloc[0] == "2023-01"
 
 
 def test_case_fatality_from_the_series_at_9_december_2023(analysis):
-    from analysis import civmil
+    from analysis.casualties import civmil
 
-    row = casualties.split_at(casualties.split_points(analysis), CASPIAN)
+    row = series.split_at(series.split_points(analysis), CASPIAN)
     table, comparison = civmil.case_fatality(int(row["civilian_killed"]), int(row["civilian"]),
                                              int(row["military_killed"]), int(row["military"]))
     cfr = table.set_index("group")["case_fatality"]
@@ -184,7 +187,7 @@ def test_case_fatality_from_the_series_at_9_december_2023(analysis):
 
 
 def test_split_points_follow_the_window(analysis):
-    all_splits = casualties.split_points(analysis)
-    late = casualties.split_points(analysis, "2023-01-01", "2023-12-31")
+    all_splits = series.split_points(analysis)
+    late = series.split_points(analysis, "2023-01-01", "2023-12-31")
     assert late["date"].between("2023-01-01", "2023-12-31").all()
     assert len(late) == all_splits["date"].between("2023-01-01", "2023-12-31").sum() >= 3

@@ -5,7 +5,7 @@ import json
 import jsonschema
 import yaml
 
-from analysis import paths
+from analysis.pipeline import paths
 
 
 def test_citation_file_is_valid_cff():

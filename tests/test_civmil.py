@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import civmil
+from analysis.casualties import civmil
+from analysis.plots.civmil import plot_case_fatality, plot_civilian_share
 
 Z95 = 1.959963984540054  # standard normal 97.5% quantile
 
@@ -199,14 +200,14 @@ def test_global_comparison_keeps_editions_apart(pkg):
 
 def test_plot_civilian_share_returns_a_figure_with_the_series(pkg):
     az = civmil.civilian_share(_splits([("2022-12-15", 123, 153), ("2023-12-09", 161, 179)]))
-    fig = civmil.plot_civilian_share(az)
+    fig = plot_civilian_share(az)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     assert len(ax.containers) == 1  # one error-bar series: Azerbaijan
     assert ax.get_ylim() == (0, 1)
 
     comp = civmil.global_comparison(pkg.monitor_annual, az)
-    fig = civmil.plot_civilian_share(az, comp)
+    fig = plot_civilian_share(az, comp)
     ax = fig.axes[0]
     assert len(ax.containers) == 1
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -217,7 +218,7 @@ def test_plot_civilian_share_returns_a_figure_with_the_series(pkg):
 
 def test_plot_case_fatality_returns_a_figure_with_one_errorbar_per_group():
     table, _ = civmil.case_fatality(50, 161, 15, 179)
-    fig = civmil.plot_case_fatality(table)
+    fig = plot_case_fatality(table)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     assert len(ax.containers) == 2

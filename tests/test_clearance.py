@@ -6,17 +6,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import clearance
+from analysis.clearance.rate_trend import RateTrend, fit_rate_trend
+from analysis.clearance.series import analyse, last_twelve_months, value_on
+from analysis.statements.daily import CEASEFIRE, daily_amounts
 
 
 @pytest.fixture(scope="module")
 def series(pkg):
-    return clearance.analyse(pkg.clearance_reports)
+    return analyse(pkg.clearance_reports)
 
 
 @pytest.mark.parametrize("measure, value", [("ap_mines", 30836), ("at_mines", 18601), ("uxo", 61258), ("hectares", 114658)])
 def test_all_operators_on_9_december_2023(series, measure, value):
-    row = clearance.value_on(series.daily, "2023-12-09", "all", measure)
+    row = value_on(series.daily, "2023-12-09", "all", measure)
     assert (row["estimate"], row["lower"], row["upper"]) == (value, value, value)
 
 
@@ -34,7 +36,7 @@ def test_scopes_are_kept_apart(series, pkg):
     for scope, ids in kept.items():
         assert (reports.loc[list(ids), "operators"] == scope).all()
     # ANAMA's own teams had cleared 9,568.1 ha by 30 Apr 2022 (cl028); all operators about 23,000 (cl027) by then
-    assert clearance.value_on(series.daily, "2022-04-30", "anama", "hectares")["estimate"] == 9568.1
+    assert value_on(series.daily, "2022-04-30", "anama", "hectares")["estimate"] == 9568.1
 
 
 def test_statements_not_used_say_why(series):
@@ -51,9 +53,9 @@ def test_bounds_are_checked(series):
 
 
 def test_daily_split_by_hand():
-    kept = pd.DataFrame({"date": [clearance.CEASEFIRE + pd.Timedelta(days=70)], "measure": ["hectares"], "value": [700.0]})
-    d = clearance.daily_cumulative(kept, "hectares", cv=0.5).set_index("date")
-    mid = d.loc[clearance.CEASEFIRE + pd.Timedelta(days=35)]
+    kept = pd.DataFrame({"date": [CEASEFIRE + pd.Timedelta(days=70)], "measure": ["hectares"], "value": [700.0]})
+    d = daily_amounts(kept, "hectares", cv=0.5).set_index("date")
+    mid = d.loc[CEASEFIRE + pd.Timedelta(days=35)]
     # 10 weeks, CV 0.5: concentration 10 / 0.25 - 1 = 39; Beta(19.5, 19.5) is symmetric: median 1/2
     assert mid["estimate"] == 350.0
     from scipy import stats
@@ -64,10 +66,10 @@ def test_daily_split_by_hand():
 def test_rate_trend_recovers_a_known_growth():
     rng = np.random.default_rng(7)
     months = pd.period_range("2021-01", "2025-12", freq="M")
-    years = ((months.to_timestamp() + pd.Timedelta(days=14)) - clearance.CEASEFIRE).days.to_numpy() / 365.25
+    years = ((months.to_timestamp() + pd.Timedelta(days=14)) - CEASEFIRE).days.to_numpy() / 365.25
     mean = 2000 * 1.25 ** years
     values = rng.gamma(shape=10, scale=mean / 10)
-    trend = clearance.fit_rate_trend(pd.DataFrame({"month": months.astype(str), "value": values}))
+    trend = fit_rate_trend(pd.DataFrame({"month": months.astype(str), "value": values}))
     g, lo, hi = trend.growth_per_year
     assert lo < 1.25 < hi and g == pytest.approx(1.25, rel=0.1)
     expected = trend.expected(months[:2])
@@ -75,7 +77,7 @@ def test_rate_trend_recovers_a_known_growth():
 
 
 def test_last_twelve_months_by_hand(series):
-    last = clearance.last_twelve_months(series.daily)
+    last = last_twelve_months(series.daily)
     d = series.daily[(series.daily["scope"] == "all") & (series.daily["measure"] == "hectares")].set_index("date")
     assert last["end"] == d.index.max()
     assert last["rate"] == pytest.approx(d.loc[last["end"], "estimate"] - d.loc[last["start"], "estimate"])
@@ -93,7 +95,7 @@ def test_one_scope_and_measure_and_the_lists_of_every_scope(series):
 
 
 def test_projection_inputs_put_today_on_the_trend_time_axis():
-    trend = clearance.RateTrend("hectares", np.array([8.0, 0.1]), np.eye(2) * 0.01, 18, 0.2)
+    trend = RateTrend("hectares", np.array([8.0, 0.1]), np.eye(2) * 0.01, 18, 0.2)
     inputs = trend.projection_inputs("2025-05-22")
     # 10 Nov 2020 to 22 May 2025: 1,654 days of 365.25
     assert inputs["start_years"] == pytest.approx(1654 / 365.25)
@@ -107,4 +109,4 @@ def test_a_stale_repeat_is_listed_not_used(series):
     assert not_used.loc["cl203", "reason"].startswith("flagged stale by the curation")
     assert "cl203" not in set(series.reconciliations["all"].kept["record_id"])
     # and the State Statistics Committee's exact end-2024 total is a point (cl195: 179,791.9 ha)
-    assert clearance.value_on(series.daily, "2024-12-31", "all", "hectares")["estimate"] == pytest.approx(179791.9)
+    assert value_on(series.daily, "2024-12-31", "all", "hectares")["estimate"] == pytest.approx(179791.9)

@@ -11,7 +11,9 @@ import pytest
 from matplotlib.figure import Figure
 from scipy.stats import chi2
 
-from analysis import clearance_rates as cr
+from analysis.clearance import per_area, rates
+from analysis.statements.clearance_reports import period_statements
+from analysis.plots.clearance import plot_items_by_type, plot_items_per_100_ha, plot_monthly_rate
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +23,7 @@ def reports(pkg):
 
 @pytest.fixture(scope="module")
 def statements(reports):
-    return cr.period_statements(reports)
+    return period_statements(reports)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +53,7 @@ def test_period_statements_columns_and_scope(periods, reports):
     assert "cumulative" not in set(periods["basis"])
     # Gazakh-only Jan-Aug 2025 (cl144) and ANAMA's own 2023 share (cl094) belong to other series
     assert not periods["record_id"].isin(["cl144", "cl094", "cl032"]).any()
-    anama, _ = cr.period_statements(reports, scope="anama")
+    anama, _ = period_statements(reports, scope="anama")
     assert rows_of(anama, "cl094").loc["hectares", "value"] == 32823.9
     assert rows_of(anama, "cl029").loc["hectares", "value"] == 1701.5
 
@@ -136,7 +138,7 @@ HAND = _periods([
 
 
 def test_weekly_sum_only_where_every_day_is_covered():
-    out = cr.monthly_from_statements(HAND)
+    out = rates.monthly_from_statements(HAND)
     weekly = out[out["basis"] == "sum of weekly statements"]
     assert list(weekly["month"]) == ["2025-06"]
     june = weekly.iloc[0]
@@ -148,7 +150,7 @@ def test_weekly_sum_only_where_every_day_is_covered():
 
 
 def test_monthly_statements_exact_month_and_disagreements_kept():
-    out = cr.monthly_from_statements(HAND)
+    out = rates.monthly_from_statements(HAND)
     direct = out[out["basis"] == "monthly statement"]
     aug = direct[direct["month"] == "2025-08"].set_index("records")
     assert dict(aug["value"]) == {"m01;m03": 1000.0, "m02": 1100.0}
@@ -164,11 +166,11 @@ def test_overlapping_weeks_are_not_summed():
         ("a", "weekly", "2025-02-01", "2025-02-14", "uxo", 5.0, "exact"),
         ("b", "weekly", "2025-02-10", "2025-02-28", "uxo", 7.0, "exact"),
     ])
-    assert cr.monthly_from_statements(p).empty
+    assert rates.monthly_from_statements(p).empty
 
 
 def test_real_monthly_statements(periods):
-    out = cr.monthly_from_statements(periods)
+    out = rates.monthly_from_statements(periods)
     direct = out[out["basis"] == "monthly statement"]
     dec25 = direct[direct["month"] == "2025-12"]
     assert list(dec25["measure"]) == ["hectares"] and dec25["value"].iloc[0] == 5098.7
@@ -195,7 +197,7 @@ def _daily(start, end, scope="all", measure="hectares", per_day=10.0, band=0.1):
 def test_monthly_from_cumulative_by_hand():
     daily = pd.concat([_daily("2020-11-10", "2021-02-15"),
                        _daily("2020-11-10", "2021-02-15", scope="mod", per_day=99.0)], ignore_index=True)
-    out = cr.monthly_from_cumulative(daily, "all").set_index("month")
+    out = rates.monthly_from_cumulative(daily, "all").set_index("month")
     # day index: 30 Nov = 20, 31 Dec = 51, 31 Jan = 82; February is incomplete
     assert list(out.index) == ["2020-11", "2020-12", "2021-01"]
     assert out.loc["2020-11", "value"] == 200.0  # from the series' first day (10 Nov, estimate 0)
@@ -211,7 +213,7 @@ def test_monthly_from_cumulative_by_hand():
 
 def test_monthly_from_cumulative_lower_never_below_zero_and_partial_start_left_out():
     daily = _daily("2021-03-15", "2021-05-31", band=0.9)
-    out = cr.monthly_from_cumulative(daily).set_index("month")
+    out = rates.monthly_from_cumulative(daily).set_index("month")
     assert list(out.index) == ["2021-04", "2021-05"]  # March starts mid-month, after the ceasefire
     assert (out["lower"] == 0).all()
 
@@ -222,7 +224,7 @@ def test_monthly_from_cumulative_lower_never_below_zero_and_partial_start_left_o
 
 def test_clearance_monthly_stacks_the_sources(reports):
     daily = _daily("2020-11-10", "2023-12-31", per_day=150.0)
-    out = cr.clearance_monthly(daily, reports)
+    out = rates.clearance_monthly(daily, reports)
     assert list(out.columns) == ["month", "scope", "measure", "value", "lower", "upper", "basis"]
     hec = out[(out["measure"] == "hectares") & (out["scope"] == "all")]
     aug = hec[hec["month"] == "2022-08"].set_index("basis")["value"]
@@ -238,7 +240,7 @@ def test_clearance_monthly_stacks_the_sources(reports):
 
 def test_clearance_monthly_keeps_scopes_apart(reports):
     daily = pd.concat([_daily("2020-11-10", "2022-06-30", scope=s) for s in ("all", "anama")], ignore_index=True)
-    out = cr.clearance_monthly(daily, reports, scopes=("all", "anama"))
+    out = rates.clearance_monthly(daily, reports, scopes=("all", "anama"))
     anama = out[(out["scope"] == "anama") & (out["basis"] == "monthly statement")]
     # ANAMA's own teams: April 2021 (cl004, "around 285 ha") and April 2022 (cl029, 1,701.5 ha)
     hec = anama[anama["measure"] == "hectares"].set_index("month")["value"]
@@ -256,7 +258,7 @@ def test_annual_cross_check_by_hand(periods):
     est = 100.0 * np.arange(len(dates))
     daily = pd.DataFrame({"date": dates, "scope": "all", "measure": "hectares", "estimate": est,
                           "lower": est - 50, "upper": est + 50})
-    out = cr.annual_cross_check(periods, daily)
+    out = rates.annual_cross_check(periods, daily)
     y23 = out[(out["year"] == 2023) & (out["record_id"] == "cl096") & (out["measure"] == "hectares")].iloc[0]
     assert y23["stated"] == 53081.8 and y23["reporting_body"] == "anama"
     assert y23["cumulative_difference"] == 36500.0  # 365 days x 100 ha
@@ -278,7 +280,7 @@ def test_annual_cross_check_by_hand(periods):
 
 
 def test_weekly_vs_monthly_december_2025(periods):
-    out = cr.weekly_vs_monthly(periods)
+    out = rates.weekly_vs_monthly(periods)
     dec = out[(out["month"] == "2025-12") & (out["measure"] == "hectares")]
     assert len(dec) == 1
     d = dec.iloc[0]
@@ -291,7 +293,7 @@ def test_weekly_vs_monthly_december_2025(periods):
 
 
 def test_weekly_vs_monthly_ignores_straddling_weeks(periods):
-    out = cr.weekly_vs_monthly(periods)
+    out = rates.weekly_vs_monthly(periods)
     octo = out[(out["month"] == "2025-10") & (out["measure"] == "hectares")].iloc[0]
     # 29 Sep - 5 Oct (cl149) straddles the month's start; 6-12 (cl208), 13-19 and 20-26 Oct lie inside
     assert octo["weekly_records"] == "cl208;cl150;cl151"
@@ -301,7 +303,7 @@ def test_weekly_vs_monthly_ignores_straddling_weeks(periods):
 
 def test_weekly_vs_monthly_full_coverage_by_hand():
     p = pd.concat([HAND, _periods([("m06", "monthly", "2025-06-01", "2025-06-30", "hectares", 1000.0, "exact")])])
-    out = cr.weekly_vs_monthly(p)
+    out = rates.weekly_vs_monthly(p)
     june = out[out["month"] == "2025-06"].iloc[0]
     assert june["weekly_sum"] == 1050.0 and june["difference"] == -50.0
     assert bool(june["fully_covered"]) and june["days_covered"] == 30 and june["weeks"] == 5
@@ -320,7 +322,7 @@ ANNUAL = {  # year: (hectares, AP, AT, UXO, records) from ANAMA's annual release
 
 
 def test_items_per_100_ha_rows(periods):
-    out = cr.items_per_100_ha(periods)
+    out = per_area.items_per_100_ha(periods)
     assert list(out.columns[:8]) == ["year", "measure", "items", "hectares", "per_100_ha", "lower", "upper", "record_id"]
     assert sorted(set(out["year"])) == [2022, 2023, 2024, 2025]
     for year, (ha, ap, at, uxo, rec) in ANNUAL.items():
@@ -331,7 +333,7 @@ def test_items_per_100_ha_rows(periods):
 
 
 def test_items_per_100_ha_2022_ap_by_hand(periods):
-    out = cr.items_per_100_ha(periods).set_index(["year", "measure"])
+    out = per_area.items_per_100_ha(periods).set_index(["year", "measure"])
     row = out.loc[(2022, "ap_mines")]
     exposure = 41915.77 / 100
     assert row["per_100_ha"] == pytest.approx(8780 / exposure)
@@ -343,7 +345,7 @@ def test_items_per_100_ha_2022_ap_by_hand(periods):
 
 @pytest.mark.parametrize("year, measure, k", [(2023, "at_mines", 5034), (2025, "uxo", 52392), (2024, "ap_mines", 4286)])
 def test_items_per_100_ha_intervals_by_hand(periods, year, measure, k):
-    row = cr.items_per_100_ha(periods).set_index(["year", "measure"]).loc[(year, measure)]
+    row = per_area.items_per_100_ha(periods).set_index(["year", "measure"]).loc[(year, measure)]
     exposure = ANNUAL[year][0] / 100
     lo, hi = garwood(k, exposure)
     assert row["per_100_ha"] == pytest.approx(k / exposure)
@@ -351,7 +353,7 @@ def test_items_per_100_ha_intervals_by_hand(periods, year, measure, k):
 
 
 def test_annual_choice_prefers_anama_and_never_mine_action_review(periods):
-    fig = cr.annual_figures(periods, require_types=False).set_index("year")
+    fig = per_area.annual_figures(periods, require_types=False).set_index("year")
     assert fig.loc[2023, "release"] == "cl096"  # ANAMA's release, not the Cabinet's cl093 (same 53,081.8 ha)
     assert fig.loc[2022, "hectares"] == 41915.77  # never MAR's 352 ha (cl051) nor the PM's 44,000 (cl054)
     # 2021: the ANAMA deputy chairman's 20,165 ha for all operators (cl181), not the MoD's ">13,000 ha" (cl021)
@@ -375,7 +377,7 @@ def _casualties(points):
 def test_casualties_per_10000_ha_by_hand(periods):
     cas = _casualties([("2022-12-31", 280, 276, 280), ("2023-12-31", 342, 341, 342), ("2024-12-31", 383, 382, 383),
                        ("2025-06-30", 400, 400, 400)])
-    out = cr.casualties_per_10000_ha(cas, periods).set_index("year")
+    out = per_area.casualties_per_10000_ha(cas, periods).set_index("year")
     assert list(out.index) == [2023, 2024]  # 2022 lacks 31 Dec 2021, 2025 lacks 31 Dec 2025
     y24 = out.loc[2024]
     assert y24["casualties"] == 41 and y24["hectares"] == 62023.9 and y24["record_id"] == "cl124"
@@ -392,7 +394,7 @@ def test_casualties_per_10000_ha_by_hand(periods):
 
 def test_casualties_rounded_to_whole_people(periods):
     cas = _casualties([("2023-12-31", 341.6, 341, 342), ("2024-12-31", 382.3, 382, 383)])
-    out = cr.casualties_per_10000_ha(cas, periods)
+    out = per_area.casualties_per_10000_ha(cas, periods)
     assert out["casualties"].tolist() == [41]  # 40.7 -> 41
 
 
@@ -402,8 +404,8 @@ def test_casualties_rounded_to_whole_people(periods):
 
 def test_plot_monthly_rate(reports):
     daily = _daily("2020-11-10", "2024-12-31", per_day=150.0)
-    monthly = cr.clearance_monthly(daily, reports)
-    fig = cr.plot_monthly_rate(monthly, "hectares", "all")
+    monthly = rates.clearance_monthly(daily, reports)
+    fig = plot_monthly_rate(monthly, "hectares", "all")
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -412,11 +414,11 @@ def test_plot_monthly_rate(reports):
     assert len({(ln.get_color(), ln.get_marker(), ln.get_linestyle()) for ln in lines}) == 2
     assert ax.collections  # the band
     with pytest.raises(ValueError):
-        cr.plot_monthly_rate(monthly, "hectares", "mod")
+        plot_monthly_rate(monthly, "hectares", "mod")
 
 
 def test_plot_items_by_type(periods):
-    fig = cr.plot_items_by_type(periods)
+    fig = plot_items_by_type(per_area.annual_figures(periods))
     assert isinstance(fig, Figure)
     lines = fig.axes[0].get_lines()
     assert len(lines) == 3 and len({ln.get_marker() for ln in lines}) == 3
@@ -425,7 +427,7 @@ def test_plot_items_by_type(periods):
 
 
 def test_plot_items_per_100_ha(periods):
-    fig = cr.plot_items_per_100_ha(cr.items_per_100_ha(periods))
+    fig = plot_items_per_100_ha(per_area.items_per_100_ha(periods))
     assert isinstance(fig, Figure)
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
         "AP mines", "AT mines", "other ordnance (UXO)"]
@@ -438,4 +440,4 @@ def test_plot_items_per_100_ha(periods):
 
 def test_a_frame_without_a_needed_column_is_named_in_the_error():
     with pytest.raises(KeyError, match=r"monthly_from_statements: the frame lacks column\(s\) \['record_id'"):
-        cr.monthly_from_statements(pd.DataFrame({"month": ["2023-01"]}))
+        rates.monthly_from_statements(pd.DataFrame({"month": ["2023-01"]}))

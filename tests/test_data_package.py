@@ -7,7 +7,7 @@ import csv
 import pandas as pd
 import pytest
 
-from analysis import paths
+from analysis.pipeline import paths
 from analysis.data import STATEMENT_RESOURCES, has_flag
 
 from conftest import SHARED_SOURCES

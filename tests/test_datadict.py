@@ -1,7 +1,7 @@
 """data/README.md's data dictionary and coverage table, and datapackage.json's coverage entries, are the ones
 generated from the descriptor and the data."""
 
-from analysis import datadict
+from analysis.data import datadict
 
 
 def test_dictionary_is_current():
@@ -28,7 +28,8 @@ def test_coverage_table_names_every_statement_file_and_its_dates(pkg):
 def test_a_later_statement_makes_the_coverage_stale(tmp_path, monkeypatch):
     import shutil
 
-    from analysis import data, paths
+    from analysis import data
+    from analysis.pipeline import paths
 
     raw = tmp_path / "raw"
     shutil.copytree(paths.RAW, raw)

@@ -2,7 +2,7 @@
 
 import re
 
-from analysis import paths
+from analysis.pipeline import paths
 
 
 def pins_from_requirements() -> dict[str, str]:

@@ -6,24 +6,24 @@ import sys
 
 import pytest
 
-from analysis import figures
-from analysis.manifest import read_manifest
+from analysis.plots import save, style
+from analysis.pipeline.manifest import read_manifest
 
 
 def _figure():
-    fig, ax = figures.new_figure("single")
-    ax.plot([2021, 2022, 2023], [197, 276, 341], **figures.category_style(0))
+    fig, ax = style.new_figure("single")
+    ax.plot([2021, 2022, 2023], [197, 276, 341], **style.category_style(0))
     return fig
 
 
 def test_single_column_is_8_9_cm_wide():
-    fig, _ = figures.new_figure("single", height_cm=6)
+    fig, _ = style.new_figure("single", height_cm=6)
     w, h = fig.get_size_inches()
     assert w * 2.54 == pytest.approx(8.9) and h * 2.54 == pytest.approx(6)
 
 
 def test_saves_every_format_without_dates_or_creator(tmp_path):
-    written = figures.save_figure(_figure(), "t", sources="test", title="T", caption="C.", out_dir=tmp_path)
+    written = save.save_figure(_figure(), "t", sources="test", title="T", caption="C.", out_dir=tmp_path)
     assert [p.name for p in written] == ["t.svg", "t.pdf", "t.png"]
     svg = (tmp_path / "t.svg").read_text()
     pdf = (tmp_path / "t.pdf").read_bytes()
@@ -36,48 +36,48 @@ def test_saves_every_format_without_dates_or_creator(tmp_path):
 
 def test_the_same_figure_gives_the_same_bytes_in_two_processes(tmp_path):
     code = (
-        "import sys; from analysis import figures; fig, ax = figures.new_figure('single');"
-        "ax.plot([1, 2, 3], [197, 276, 341], **figures.category_style(1));"
-        "figures.save_figure(fig, 'd', sources='test', title='T', caption='C.', out_dir=sys.argv[1])"
+        "import sys; from analysis.plots import save, style; fig, ax = style.new_figure('single');"
+        "ax.plot([1, 2, 3], [197, 276, 341], **style.category_style(1));"
+        "save.save_figure(fig, 'd', sources='test', title='T', caption='C.', out_dir=sys.argv[1])"
     )
     for sub in ("a", "b"):
         subprocess.run([sys.executable, "-c", code, str(tmp_path / sub)], check=True)
-    for fmt in figures.FORMATS:
+    for fmt in save.FORMATS:
         assert (tmp_path / "a" / f"d.{fmt}").read_bytes() == (tmp_path / "b" / f"d.{fmt}").read_bytes(), fmt
 
 
 def test_bad_format_writes_nothing(tmp_path):
     with pytest.raises(ValueError, match="figure formats must be a non-empty list"):
-        figures.save_figure(_figure(), "t", sources="test", title="T", caption="C.", formats=["png", "gif"], out_dir=tmp_path)
+        save.save_figure(_figure(), "t", sources="test", title="T", caption="C.", formats=["png", "gif"], out_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_categories_differ_by_more_than_colour():
-    a, b = figures.category_style(0), figures.category_style(1)
+    a, b = style.category_style(0), style.category_style(1)
     assert a["marker"] != b["marker"] and a["linestyle"] != b["linestyle"]
 
 
 def test_many_categories_stay_distinguishable():
-    styles = [figures.category_style(i) for i in range(64)]
+    styles = [style.category_style(i) for i in range(64)]
     assert len({(s["color"], s["marker"]) for s in styles[:24]}) == 24
     assert len({(s["color"], str(s["linestyle"])) for s in styles}) == 64  # lines differ by more than hue
     # points of a scatter: each of the first 12 categories has a shape of its own, and none looks like a bound
     assert len({s["marker"] for s in styles[:12]}) == 12
-    assert not {s["marker"] for s in styles} & set(figures.BOUND_MARKERS.values())
+    assert not {s["marker"] for s in styles} & set(style.BOUND_MARKERS.values())
 
 
 def test_the_manifest_records_each_figure(tmp_path):
     import hashlib
     import json
 
-    figures.save_figure(_figure(), "t", sources="ANAMA", title="Title", caption="Two sentences. Here.", formats=["svg", "png"],
+    save.save_figure(_figure(), "t", sources="ANAMA", title="Title", caption="Two sentences. Here.", formats=["svg", "png"],
                         out_dir=tmp_path)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     entry = manifest["figures"]["t"]
     assert entry["title"] == "Title" and entry["caption"] == "Two sentences. Here." and entry["formats"] == ["svg", "png"]
     assert entry["files"] == {n: hashlib.sha256((tmp_path / n).read_bytes()).hexdigest() for n in ("t.svg", "t.png")}
     with pytest.raises(ValueError, match="title and a caption"):
-        figures.save_figure(_figure(), "u", sources="x", title="", caption="c", out_dir=tmp_path)
+        save.save_figure(_figure(), "u", sources="x", title="", caption="c", out_dir=tmp_path)
 
 
 def _embedded_fonts(pdf: bytes):
@@ -100,12 +100,12 @@ def _embedded_fonts(pdf: bytes):
 def test_pdf_embeds_small_font_subsets_without_layout_tables(tmp_path):
     fig = _figure()
     fig.axes[0].set_xlabel("year – with an en dash and a minus −1")
-    figures.save_figure(fig, "t", sources="test", title="T", caption="C.", formats=["pdf"], out_dir=tmp_path)
+    save.save_figure(fig, "t", sources="test", title="T", caption="C.", formats=["pdf"], out_dir=tmp_path)
     fonts = _embedded_fonts((tmp_path / "t.pdf").read_bytes())
     assert fonts, "no TrueType font embedded (pdf.fonttype 42)"
     for font in fonts:
         assert "glyf" in font and font["maxp"].numGlyphs < 100  # a subset, not the whole font
-        assert not set(figures.PDF_DROPPED_FONT_TABLES) & set(font.keys())
+        assert not set(save.PDF_DROPPED_FONT_TABLES) & set(font.keys())
     # and only while saving: fontTools' defaults are as they were
     from fontTools.subset import Options
     assert "GSUB" not in Options().drop_tables
@@ -116,7 +116,7 @@ def test_pdf_embeds_each_font_once_even_beyond_latin_1(tmp_path):
     # character past U+00FF (en dash, minus, multiplication sign) went into a second copy of the font
     fig = _figure()
     fig.axes[0].set_xlabel("year – en dash, minus −1, times ×, at least ≥")
-    figures.save_figure(fig, "t", sources="test", title="T", caption="C.", formats=["pdf"], out_dir=tmp_path)
+    save.save_figure(fig, "t", sources="test", title="T", caption="C.", formats=["pdf"], out_dir=tmp_path)
     pdf = (tmp_path / "t.pdf").read_bytes()
     fonts = _embedded_fonts(pdf)
     assert len(fonts) == 1
@@ -126,10 +126,10 @@ def test_pdf_embeds_each_font_once_even_beyond_latin_1(tmp_path):
 def test_png_is_300_dpi_rgb_at_the_figures_size_and_the_figure_is_left_as_it_was(tmp_path):
     from PIL import Image
 
-    fig, ax = figures.new_figure("double", height_cm=8)
+    fig, ax = style.new_figure("double", height_cm=8)
     ax.plot([0, 1], [0, 1])
     canvas, dpi = fig.canvas, fig.dpi
-    figures.save_figure(fig, "p", sources="test", title="T", caption="C.", formats=["png"], out_dir=tmp_path)
+    save.save_figure(fig, "p", sources="test", title="T", caption="C.", formats=["png"], out_dir=tmp_path)
     assert fig.canvas is canvas and fig.dpi == dpi
     image = Image.open(tmp_path / "p.png")
     assert image.mode == "RGB" and image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
@@ -145,13 +145,13 @@ def test_the_png_is_the_pdf_rasterised_and_a_png_alone_writes_no_pdf(tmp_path):
     import pypdfium2
     from PIL import Image, ImageChops
 
-    figures.save_figure(_figure(), "both", sources="test", title="T", caption="C.", formats=["pdf", "png"],
+    save.save_figure(_figure(), "both", sources="test", title="T", caption="C.", formats=["pdf", "png"],
                         out_dir=tmp_path)
     document = pypdfium2.PdfDocument(str(tmp_path / "both.pdf"))
     reference = document[0].render(scale=300 / 72, fill_color=(255, 255, 255, 255)).to_pil().convert("RGB")
     document.close()
     assert ImageChops.difference(Image.open(tmp_path / "both.png").convert("RGB"), reference).getbbox() is None
-    figures.save_figure(_figure(), "alone", sources="test", title="T", caption="C.", formats=["png"], out_dir=tmp_path)
+    save.save_figure(_figure(), "alone", sources="test", title="T", caption="C.", formats=["png"], out_dir=tmp_path)
     assert sorted(p.name for p in tmp_path.glob("alone*")) == ["alone.png"]
     assert read_manifest(tmp_path)["figures"]["alone"]["formats"] == ["png"]
 
@@ -161,10 +161,10 @@ def test_a_figure_with_text_under_7_pt_is_not_saved_and_the_message_names_the_te
     note = fig.axes[0].annotate("a note set too small", xy=(2022, 276), fontsize=6.5)
     fig.axes[0].set_title("a title at 8 pt")
     with pytest.raises(ValueError, match=r"'t' has text under 7 pt.*'a note set too small' \(6.5 pt\)"):
-        figures.save_figure(fig, "t", sources="test", title="T", caption="C.", out_dir=tmp_path)
+        save.save_figure(fig, "t", sources="test", title="T", caption="C.", out_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
     note.set_fontsize(7)
-    figures.save_figure(fig, "t", sources="test", title="T", caption="C.", formats=["svg"], out_dir=tmp_path)
+    save.save_figure(fig, "t", sources="test", title="T", caption="C.", formats=["svg"], out_dir=tmp_path)
     assert (tmp_path / "t.svg").exists()
 
 
@@ -173,35 +173,35 @@ def test_a_figure_whose_labels_would_be_cut_off_is_not_saved(tmp_path):
     fig.axes[0].set_ylabel("a y label far outside the left margin")
     fig.subplots_adjust(left=0.02)
     with pytest.raises(ValueError, match=r"mm past the left edge and would be cut off"):
-        figures.save_figure(fig, "cut", sources="test", title="T", caption="C.", out_dir=tmp_path)
+        save.save_figure(fig, "cut", sources="test", title="T", caption="C.", out_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
     fig.subplots_adjust(left=0.2)  # room for the ticks and the label: saved
-    figures.save_figure(fig, "cut", sources="test", title="T", caption="C.", formats=["svg"], out_dir=tmp_path)
+    save.save_figure(fig, "cut", sources="test", title="T", caption="C.", formats=["svg"], out_dir=tmp_path)
     assert (tmp_path / "cut.svg").exists()
     assert [t.get_text()[:7] for t in fig.texts] == ["Source:"]  # one source line, not one per attempt
 
 
 def test_thousands_separates_thousands_of_the_values_divided_by_per():
-    fig, ax = figures.new_figure("single")
-    figures.thousands(ax.yaxis)
+    fig, ax = style.new_figure("single")
+    style.thousands(ax.yaxis)
     assert ax.yaxis.get_major_formatter()(12000, 0) == "12,000"
-    figures.thousands(ax.xaxis, per=1000)
+    style.thousands(ax.xaxis, per=1000)
     assert ax.xaxis.get_major_formatter()(1_166_702, 0) == "1,167"
 
 
 def _layouts():
     # an axes legend placed by 'best', a figure legend below the axes, and a constrained layout
-    fig1, ax1 = figures.new_figure("single")
-    ax1.plot(range(50), [i ** 0.5 for i in range(50)], label="a line", **figures.category_style(0))
+    fig1, ax1 = style.new_figure("single")
+    ax1.plot(range(50), [i ** 0.5 for i in range(50)], label="a line", **style.category_style(0))
     ax1.legend(loc="best")
     ax1.set_xlabel("days since the ceasefire")
-    fig2, ax2 = figures.new_figure("double", height_cm=6)
+    fig2, ax2 = style.new_figure("double", height_cm=6)
     for i in range(4):
-        ax2.plot([0, 1], [i, i + 1], label=f"series {i}", **figures.category_style(i))
+        ax2.plot([0, 1], [i, i + 1], label=f"series {i}", **style.category_style(i))
     fig2.legend(loc="lower center", ncols=4, bbox_to_anchor=(0.5, 0.0))
     fig2.subplots_adjust(bottom=0.3)
-    fig3, ax3 = figures.new_figure("single", height_cm=5, layout="constrained")
-    ax3.plot([2021, 2022], [1, 2], label="x", **figures.category_style(1))
+    fig3, ax3 = style.new_figure("single", height_cm=5, layout="constrained")
+    ax3.plot([2021, 2022], [1, 2], label="x", **style.category_style(1))
     ax3.set_xlabel("year")
     ax3.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25))
     return [fig1, fig2, fig3]
@@ -211,7 +211,7 @@ def _layouts():
 def test_the_source_line_never_overlaps_the_plot(tmp_path, index):
     fig = _layouts()[index]
     sources = "ANAMA weekly, monthly and annual releases via Trend, AZERTAC, Report.az; a long list that wraps"
-    figures.save_figure(fig, "s", sources=sources, title="T", caption="C.", formats=["png"], out_dir=tmp_path)
+    save.save_figure(fig, "s", sources=sources, title="T", caption="C.", formats=["png"], out_dir=tmp_path)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     (line,) = [t for t in fig.texts if t.get_text().startswith("Source:")]
@@ -223,17 +223,17 @@ def test_the_source_line_never_overlaps_the_plot(tmp_path, index):
 def test_statements_and_bounds_are_drawn_and_explained():
     import pandas as pd
 
-    fig, ax = figures.new_figure("single")
+    fig, ax = style.new_figure("single")
     statements = pd.DataFrame({"date": pd.to_datetime(["2023-01-01", "2023-02-01", "2023-03-01"]),
                                "value": [10.0, 12.0, 11.0], "status": ["kept", "kept", "dropped"]})
-    figures.draw_statements(ax, statements, figures.category_style(0))
+    style.draw_statements(ax, statements, style.category_style(0))
     filled, hollow = ax.collections
     assert len(filled.get_offsets()) == 2 and len(hollow.get_offsets()) == 1
     assert hollow.get_facecolors().size == 0  # hollow: no face
     bounds = pd.DataFrame({"date": pd.to_datetime(["2023-01-15", "2023-02-15"]), "value": [11.0, 13.0],
                            "qualifier": ["at_least", "at_least"]})
-    drawn = figures.draw_bounds(ax, bounds)
+    drawn = style.draw_bounds(ax, bounds)
     assert drawn == {"at_least"} and len(ax.collections) == 3
-    (handle,) = figures.bound_handles(drawn, "bound")
-    assert handle.get_label() == "at least (bound)" and handle.get_marker() == figures.BOUND_MARKERS["at_least"]
-    assert figures.dropped_handle().get_markerfacecolor() == "none"
+    (handle,) = style.bound_handles(drawn, "bound")
+    assert handle.get_label() == "at least (bound)" and handle.get_marker() == style.BOUND_MARKERS["at_least"]
+    assert style.dropped_handle().get_markerfacecolor() == "none"

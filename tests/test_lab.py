@@ -12,7 +12,7 @@ import shutil
 import nbformat
 import pytest
 
-from analysis import paths
+from analysis.pipeline import paths
 
 from jupyterlab_driver import CHROMIUM, CHROMIUM_ARGS, jupyterlab, run_notebook_in_lab
 

@@ -1,4 +1,4 @@
-"""Long-run context (analysis.longrun): annual figures since 1999 and the "since 1991" totals.
+"""Long-run context (analysis.casualties.longrun): annual figures since 1999 and the "since 1991" totals.
 
 Expectations on the real data were read by hand in data/raw/monitor_annual.csv and
 data/raw/casualty_reports.csv (row ids in the comments); the filters and the arithmetic are also checked
@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import longrun
+from analysis.casualties import longrun
+from analysis.plots.longrun import plot_annual, plot_since_1991
 from analysis.data import has_flag
 
 
@@ -275,7 +276,7 @@ def _labelled_lines(fig):
 
 
 def test_plot_annual_one_line_per_body(annual):
-    fig = longrun.plot_annual(annual)
+    fig = plot_annual(annual)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     wide = longrun.annual_wide(annual)
@@ -293,7 +294,7 @@ def test_plot_annual_one_line_per_body(annual):
 
 
 def test_plot_annual_draws_revised_hollow_and_dashed():
-    fig = longrun.plot_annual(longrun.annual_casualties(HANDMADE))
+    fig = plot_annual(longrun.annual_casualties(HANDMADE))
     revised = next(line for line in fig.axes[0].get_lines() if line.get_label() == "ANAMA, revised")
     first = next(line for line in fig.axes[0].get_lines() if line.get_label() == "ANAMA, first published")
     assert revised.get_markerfacecolor() == "none" and revised.get_linestyle() == "--"
@@ -301,7 +302,7 @@ def test_plot_annual_draws_revised_hollow_and_dashed():
 
 
 def test_plot_since_1991_markers(since):
-    fig = longrun.plot_since_1991(since)
+    fig = plot_since_1991(since)
     assert isinstance(fig, Figure)
     lines = fig.axes[0].get_lines()
     # undated (3) and relays (cr048, cr116) left out

@@ -11,7 +11,8 @@ import shutil
 
 import pandas as pd
 
-from analysis import casualties, notebooks, paths
+from analysis.casualties import series
+from analysis.pipeline import paths, runner
 from analysis.data import load_package
 
 NEW_SOURCE = {"source_id": "trend_20260420", "publisher": "Trend", "title": "MFA: 421 mine victims since 2020",
@@ -41,11 +42,11 @@ def test_a_new_press_release_in_one_row_updates_everything(tmp_path, monkeypatch
     shutil.copytree(paths.NOTEBOOKS, root / "notebooks")
     shutil.copy(paths.ROOT / "requirements.txt", root / "requirements.txt")
     raw = root / "data" / "raw"
-    before = casualties.analyse(load_package().casualty_reports)
+    before = series.analyse(load_package().casualty_reports)
 
     add_row(raw / "sources.csv", NEW_SOURCE)
     add_row(raw / "casualty_reports.csv", NEW_STATEMENT)
-    after = casualties.analyse(load_package(raw).casualty_reports)
+    after = series.analyse(load_package(raw).casualty_reports)
 
     # the cumulative series reaches the new statement
     total = after.daily[after.daily["measure"] == "total"].set_index("date")
@@ -59,11 +60,11 @@ def test_a_new_press_release_in_one_row_updates_everything(tmp_path, monkeypatch
     assert ((new["estimate"] >= old["lower"]) & (new["estimate"] <= old["upper"])).all()
 
     # the notebooks that read casualty_reports.csv would re-run (their signature changes), and only those
-    originals = {nb.name: notebooks.signature(nb) for nb in sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))}
+    originals = {nb.name: runner.signature(nb) for nb in sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))}
     readers = {name for name in originals
                if "data/raw/casualty_reports.csv" in json.loads((paths.NOTEBOOKS / name).read_text())["metadata"]["azmine"]["inputs"]}
     monkeypatch.setattr(paths, "ROOT", root)
-    copies = {name: notebooks.signature(root / "notebooks" / name) for name in originals}
+    copies = {name: runner.signature(root / "notebooks" / name) for name in originals}
     assert {name for name in originals if copies[name] != originals[name]} == readers
     assert readers == {"00_data_overview.ipynb", "01_casualty_trends.ipynb", "02_civilian_military.ipynb",
                        "03_clearance_rates.ipynb"}
@@ -87,7 +88,7 @@ def test_a_new_total_that_falls_is_listed_not_used_silently(tmp_path):
     shutil.copytree(paths.RAW, raw)
     add_row(raw / "sources.csv", NEW_SOURCE)
     add_row(raw / "casualty_reports.csv", dict(NEW_STATEMENT, killed="", injured="", total="401"))  # below March's 419
-    result = casualties.analyse(load_package(raw).casualty_reports, measures=["total"])
+    result = series.analyse(load_package(raw).casualty_reports, measures=["total"])
     row = result.reconciliation.observations.set_index(["record_id", "measure"]).loc[(NEW_ID, "total")]
     assert row["status"] == "dropped" and row["reason"] == "stale: lower than the earlier kept 419 (cr136, 2026-03-12)"
 
@@ -109,7 +110,7 @@ def test_make_figures_on_a_copy_of_the_project_takes_the_new_release(tmp_path):
 
     env = dict(os.environ, AZMINE_ROOT=str(root))
     nbs = sorted(str(p) for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    out = subprocess.run([sys.executable, "-m", "analysis.notebooks", *nbs], env=env, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "analysis.pipeline.runner", *nbs], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.count("ran ") == 4  # all four notebooks read casualty_reports.csv
 

@@ -10,7 +10,7 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from analysis import notebooks, paths
+from analysis.pipeline import paths, runner
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
@@ -48,7 +48,7 @@ def test_a_bad_parameter_stops_the_run_and_overwrites_nothing(tmp_path):
     before = _digest(paths.FIGURES)
     out = tmp_path / "out.ipynb"
     with pytest.raises(PapermillExecutionError) as err:
-        notebooks.run(paths.NOTEBOOKS / "00_data_overview.ipynb", out, {"start_year": 2024, "end_year": 2021})
+        runner.run(paths.NOTEBOOKS / "00_data_overview.ipynb", out, {"start_year": 2024, "end_year": 2021})
     assert err.value.ename == "ParameterError"
     assert "parameter 'end_year' (2021) is before 'start_year' (2024)" in err.value.evalue
     assert not out.exists() and not list(tmp_path.iterdir())
@@ -57,7 +57,7 @@ def test_a_bad_parameter_stops_the_run_and_overwrites_nothing(tmp_path):
 
 def test_another_window_changes_the_outputs(tmp_path):
     out = tmp_path / "out.ipynb"
-    notebooks.run(paths.NOTEBOOKS / "00_data_overview.ipynb", out,
+    runner.run(paths.NOTEBOOKS / "00_data_overview.ipynb", out,
                   {"start_year": 2023, "end_year": 2024, "output_dir": str(tmp_path / "fig"), "figure_formats": ["svg"]})
     nb = nbformat.read(out, as_version=4)
     coverage = next(c for c in nb.cells if c.cell_type == "code" and "coverage_table" in c.source)
@@ -71,7 +71,7 @@ def test_casualty_notebook_follows_its_window(tmp_path):
     """papermill -p window_start: the trend, the daily and the monthly tables start there."""
     before = _digest(paths.PROCESSED)
     out = tmp_path / "01.ipynb"
-    notebooks.run(paths.NOTEBOOKS / "01_casualty_trends.ipynb", out,
+    runner.run(paths.NOTEBOOKS / "01_casualty_trends.ipynb", out,
                   {"window_start": "2023-01-01", "output_dir": str(tmp_path / "fig"), "processed_dir": str(tmp_path / "tab"),
                    "figure_formats": ["png"]})
     import pandas as pd
@@ -98,7 +98,7 @@ def test_casualty_notebook_follows_its_window(tmp_path):
 def test_bad_parameters_of_the_casualty_notebooks(tmp_path, notebook, parameters, message):
     before = _digest(paths.PROCESSED), _digest(paths.FIGURES)
     with pytest.raises(PapermillExecutionError) as err:
-        notebooks.run(paths.NOTEBOOKS / notebook, tmp_path / "out.ipynb", parameters)
+        runner.run(paths.NOTEBOOKS / notebook, tmp_path / "out.ipynb", parameters)
     assert err.value.ename == "ParameterError" and message in err.value.evalue
     assert (_digest(paths.PROCESSED), _digest(paths.FIGURES)) == before
 
@@ -112,7 +112,7 @@ def test_bad_parameters_of_the_casualty_notebooks(tmp_path, notebook, parameters
 def test_bad_parameters_of_the_clearance_notebook(tmp_path, parameters, message):
     before = _digest(paths.PROCESSED), _digest(paths.FIGURES)
     with pytest.raises(PapermillExecutionError) as err:
-        notebooks.run(paths.NOTEBOOKS / "03_clearance_rates.ipynb", tmp_path / "out.ipynb", parameters)
+        runner.run(paths.NOTEBOOKS / "03_clearance_rates.ipynb", tmp_path / "out.ipynb", parameters)
     assert err.value.ename == "ParameterError" and message in err.value.evalue
     assert (_digest(paths.PROCESSED), _digest(paths.FIGURES)) == before
 
@@ -121,7 +121,7 @@ def test_clearance_notebook_scenarios_are_parameters(tmp_path):
     """Another contamination estimate changes the projection table and nothing committed."""
     before = _digest(paths.PROCESSED)
     out = tmp_path / "03.ipynb"
-    notebooks.run(paths.NOTEBOOKS / "03_clearance_rates.ipynb", out,
+    runner.run(paths.NOTEBOOKS / "03_clearance_rates.ipynb", out,
                   {"scenario_ha": {"half of 1,166,702 ha": 583351.0}, "fan_scenario": "half of 1,166,702 ha",
                    "output_dir": str(tmp_path / "fig"), "processed_dir": str(tmp_path / "tab"), "figure_formats": ["png"]})
     text = json.dumps(nbformat.read(out, as_version=4).cells)

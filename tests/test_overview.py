@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analysis import overview
+from analysis.data import overview
 from analysis.data import load_package
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis import params, paths
+from analysis.pipeline import params, paths
 
 
 def test_good_window_passes():

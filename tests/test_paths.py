@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from analysis import paths
+from analysis.pipeline import paths
 
 
 def test_folders_are_the_projects():
@@ -14,6 +14,6 @@ def test_folders_are_the_projects():
 
 
 def test_same_root_from_another_working_directory(tmp_path):
-    out = subprocess.run([sys.executable, "-c", "from analysis import paths; print(paths.ROOT)"],
+    out = subprocess.run([sys.executable, "-c", "from analysis.pipeline import paths; print(paths.ROOT)"],
                          cwd=tmp_path, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(paths.ROOT)

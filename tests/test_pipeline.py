@@ -11,8 +11,8 @@ from pathlib import Path
 
 import nbformat
 
-from analysis import notebooks, paths
-from analysis.manifest import read_manifest
+from analysis.pipeline import paths, runner
+from analysis.pipeline.manifest import read_manifest
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
@@ -45,7 +45,7 @@ def test_committed_outputs_are_up_to_date_with_their_notebooks():
     """The signature of each notebook's last run equals its current signature (else make figures would re-run it)."""
     manifest = read_manifest(paths.FIGURES)
     for nb in NOTEBOOKS:
-        assert manifest["notebooks"][nb.stem]["signature"] == notebooks.signature(nb), nb.name
+        assert manifest["notebooks"][nb.stem]["signature"] == runner.signature(nb), nb.name
 
 
 def test_signature_follows_content_not_mtime(tmp_path, monkeypatch):
@@ -54,16 +54,36 @@ def test_signature_follows_content_not_mtime(tmp_path, monkeypatch):
     shutil.copytree(paths.NOTEBOOKS, root / "notebooks")
     shutil.copy(paths.ROOT / "requirements.txt", root / "requirements.txt")
     monkeypatch.setattr(paths, "ROOT", root)
-    before = {nb.name: notebooks.signature(root / "notebooks" / nb.name) for nb in NOTEBOOKS}
+    before = {nb.name: runner.signature(root / "notebooks" / nb.name) for nb in NOTEBOOKS}
     (root / "data" / "raw" / "clearance_reports.csv").touch()  # touched, not changed
-    assert {nb.name: notebooks.signature(root / "notebooks" / nb.name) for nb in NOTEBOOKS} == before
+    assert {nb.name: runner.signature(root / "notebooks" / nb.name) for nb in NOTEBOOKS} == before
     with open(root / "data" / "raw" / "clearance_reports.csv", "a", encoding="utf-8") as fh:
         fh.write("\n")  # changed: only the notebooks that read it
-    after = {nb.name: notebooks.signature(root / "notebooks" / nb.name) for nb in NOTEBOOKS}
+    after = {nb.name: runner.signature(root / "notebooks" / nb.name) for nb in NOTEBOOKS}
     changed = sorted(n for n in after if after[n] != before[n])
     readers = sorted(nb.name for nb in NOTEBOOKS
                      if "data/raw/clearance_reports.csv" in nbformat.read(nb, as_version=4).metadata["azmine"]["inputs"])
     assert changed == readers == ["00_data_overview.ipynb", "03_clearance_rates.ipynb"]
+
+
+def test_package_hash_covers_the_whole_package_tree(tmp_path):
+    """A change to any module or style sheet, in any subpackage, re-runs the notebooks; where the checkout
+    lives, and files that are not code (a README), do not."""
+    copy = tmp_path / "analysis"
+    shutil.copytree(runner.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert runner.package_hash(copy) == runner.package_hash()
+    hashes = [runner.package_hash(copy)]
+    (copy / "stage").mkdir()
+    (copy / "stage" / "README.md").write_text("what this stage is\n")
+    assert runner.package_hash(copy) == hashes[-1]
+    for change in (lambda: (copy / "stage" / "__init__.py").write_text('"""A stage."""\n'),
+                   lambda: (copy / "stage" / "__init__.py").write_text('"""A stage, reworded."""\n'),
+                   lambda: (copy / "stage" / "deeper").mkdir()
+                   or (copy / "stage" / "deeper" / "x.mplstyle").write_text("lines.linewidth: 1\n"),
+                   lambda: (copy / "stage" / "__init__.py").rename(copy / "stage" / "moved.py")):
+        change()
+        hashes.append(runner.package_hash(copy))
+    assert len(set(hashes)) == len(hashes), "every change gives a new hash"
 
 
 def test_a_failing_notebook_stops_the_run_and_leaves_every_output(tmp_path, capsys):
@@ -72,7 +92,7 @@ def test_a_failing_notebook_stops_the_run_and_leaves_every_output(tmp_path, caps
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('deliberately broken')"))
     nbformat.write(nb, broken)
     digests = {p.name: _sha(p) for d in (paths.FIGURES, paths.PROCESSED) for p in d.iterdir() if p.is_file()}
-    assert notebooks.run_all([broken], force=True) == 1
+    assert runner.run_all([broken], force=True) == 1
     err = capsys.readouterr().err
     assert "FAILED" in err and "99_broken.ipynb" in err and "RuntimeError: deliberately broken" in err
     assert f"cell {len(nb.cells) - 1}" in err
@@ -93,17 +113,17 @@ def test_parallel_kernels_start_in_their_notebooks_folder_and_leave_the_cwd(tmp_
         nb.cells = [nbformat.v4.new_code_cell(f"import os\nassert os.getcwd() == {str(folder)!r}, os.getcwd()")]
         nbformat.write(nb, folder / "check.ipynb")
         made.append(folder / "check.ipynb")
-    assert notebooks.run_all(made, force=True, workers=2, record=False) == 0
+    assert runner.run_all(made, force=True, workers=2, record=False) == 0
     assert Path.cwd() == tmp_path
     # each kernel's stderr is kept; where pyzmq has CurveZMQ the channels are encrypted (ipykernel warns if not)
     import zmq
-    log = notebooks.kernel_log(made[0]).read_text()
+    log = runner.kernel_log(made[0]).read_text()
     if zmq.has("curve"):
         assert "without encryption" not in log
 
 
 def test_notebooks_with_most_figures_start_first():
-    order = [nb.stem for nb in notebooks.longest_first(NOTEBOOKS)]
+    order = [nb.stem for nb in runner.longest_first(NOTEBOOKS)]
     made = read_manifest(paths.FIGURES)["notebooks"]
     counts = [len(made[name]["figures"]) for name in order]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
@@ -123,7 +143,7 @@ def test_clean_drops_volatile_metadata_and_merges_split_prints():
         nbformat.v4.new_output("stream", name="stdout", text="saved b.svg\n"),
     ]
     nb.cells = [injected, cell]
-    out = notebooks.clean(nb)
+    out = runner.clean(nb)
     assert "papermill" not in out.metadata and len(out.cells) == 1
     (only,) = out.cells
     assert only.metadata == {} and only.execution_count == 1
@@ -140,12 +160,12 @@ def test_a_dying_kernel_is_reported_with_its_log_and_the_console_shows_only_prog
     nb.cells = [nbformat.v4.new_code_cell("import sys\nprint('about to die', file=sys.stderr, flush=True)"),
                 nbformat.v4.new_code_cell("import os\nos._exit(3)")]
     nbformat.write(nb, dying)
-    assert notebooks.run_all([dying], force=True, record=False) == 1
+    assert runner.run_all([dying], force=True, record=False) == 1
     out, err = capfd.readouterr()
     assert "FAILED" in err and "98_dying.ipynb: the kernel failed" in err and "build/kernel-logs/98_dying.log" in err
     # kernel chatter (ipykernel's own log lines) goes to the kernel's log, not to the console
     assert "[IPKernelApp]" not in out + err
-    assert notebooks.kernel_log(dying).exists()
+    assert runner.kernel_log(dying).exists()
 
 
 def test_the_cell_importing_the_package_runs_without_collections_and_freezes_what_it_imported(tmp_path):
@@ -155,7 +175,7 @@ def test_the_cell_importing_the_package_runs_without_collections_and_freezes_wha
                                                            "language": "python"}})
     nb.cells = [nbformat.v4.new_code_cell(source) for source in (
         "import gc, sys\nstate = [(gc.isenabled(), gc.get_freeze_count())]",
-        "from analysis import data, figures\nstate.append((gc.isenabled(), gc.get_freeze_count()))",
+        "from analysis import data\nfrom analysis.plots import save\nstate.append((gc.isenabled(), gc.get_freeze_count()))",
         "state.append((gc.isenabled(), gc.get_freeze_count()))",
         # a fresh import in a cell that fails: the collector still resumes once the cell ends
         "for name in [m for m in sys.modules if m.split('.')[0] == 'analysis']:\n    del sys.modules[name]",
@@ -177,5 +197,5 @@ def test_outside_ipython_importing_the_package_leaves_the_collector_alone():
     import subprocess
     import sys
 
-    code = "import gc, analysis.figures; assert gc.isenabled() and gc.get_freeze_count() == 0"
+    code = "import gc, analysis.plots.save; assert gc.isenabled() and gc.get_freeze_count() == 0"
     subprocess.run([sys.executable, "-c", code], check=True)

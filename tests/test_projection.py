@@ -11,7 +11,8 @@ import pytest
 from matplotlib.figure import Figure
 from scipy import integrate, optimize
 
-from analysis import projection as P
+from analysis.clearance import projection as P
+from analysis.plots.projection import plot_fan_chart
 
 TODAY = pd.Timestamp("2026-01-01")
 SCENARIO = "ANAMA 1,166,702 ha (2024)"
@@ -220,6 +221,28 @@ def test_caveat_names_what_hectares_include():
 # ------------------------------------------------------------------------------- figure
 
 
+def test_fan_paths_start_at_cleared_to_date_rise_and_stop_at_the_total():
+    total = 1_166_702.0
+    rem = P.remaining({SCENARIO: total}, 249_000.0, 240_000.0, 255_000.0)
+    table = P.projection_table(rem, 69_205.7, 62_000.0, 76_000.0, TREND, {"2026 plan": 65_000.0}, TODAY)
+    fan = P.fan_paths(table, TODAY, 2060, trend=TREND, n_draws=200)
+    assert list(fan.columns) == P.FAN_COLUMNS
+    assert list(dict.fromkeys(fan["method"])) == list(table["method"])
+    for _, path in fan.groupby("method", sort=False):
+        assert len(path) == 400 and path["year"].iloc[0] == P.decimal_year(TODAY)
+        assert path["year"].iloc[-1] == pytest.approx(2060)
+        start = path.iloc[0]
+        assert (start["cleared"], start["lower"], start["upper"]) == (249_000.0, 240_000.0, 255_000.0)
+        for col in ("cleared", "lower", "upper"):
+            assert (path[col].diff().dropna() >= 0).all() and path[col].max() <= total
+        assert (path["lower"] <= path["cleared"]).all() and (path["cleared"] <= path["upper"]).all()
+    plan = fan[fan["method"] == "planned: 2026 plan"]
+    years = plan["year"] - P.decimal_year(TODAY)
+    assert np.allclose(plan["cleared"], np.minimum(249_000.0 + 65_000.0 * years, total))
+    with pytest.raises(ValueError, match="trend="):
+        P.fan_paths(table, TODAY)
+
+
 def test_fan_chart_smoke():
     dates = pd.to_datetime(["2021-10-15", "2022-11-17", "2023-11-28", "2024-12-31", "2025-12-31"])
     est = np.array([18_302.0, 59_055.0, 111_207.0, 180_000.0, 249_000.0])
@@ -227,7 +250,7 @@ def test_fan_chart_smoke():
     rem = P.remaining({SCENARIO: 1_166_702.0}, 249_000.0, 240_000.0, 255_000.0)
     table = P.projection_table(rem, 69_205.7, 62_000.0, 76_000.0, TREND, {"2026 plan": 65_000.0, "2022 plan": 40_000.0},
                                TODAY)
-    fig = P.plot_fan_chart(history, table, 1_166_702.0, P.targets(), trend=TREND, today=TODAY, n_draws=200)
+    fig = plot_fan_chart(history, table, 1_166_702.0, P.targets(), trend=TREND, today=TODAY, n_draws=200)
     assert isinstance(fig, Figure)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert any(lbl.startswith("fitted trend") for lbl in labels)
@@ -238,7 +261,7 @@ def test_fan_chart_smoke():
               if hasattr(h, "get_marker") and h.get_marker() not in (None, "None", "")}
     assert len(styles) == 4                                       # four methods, four line style + marker pairs
     with pytest.raises(ValueError, match="ONE scenario"):
-        P.plot_fan_chart(history, P.projection_table(P.remaining(P.default_scenarios(), 249_000.0), 69_205.7, None, None,
+        plot_fan_chart(history, P.projection_table(P.remaining(P.default_scenarios(), 249_000.0), 69_205.7, None, None,
                                                      None, {}, TODAY), targets_df=P.targets())
     with pytest.raises(ValueError, match="trend="):
-        P.plot_fan_chart(history, table, targets_df=P.targets())
+        plot_fan_chart(history, table, targets_df=P.targets())

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.reconcile import OBSERVATION_COLUMNS, check_bounds, longest_non_decreasing, reconcile
+from analysis.statements.reconcile import OBSERVATION_COLUMNS, check_bounds, longest_non_decreasing, reconcile
 
 PRIORITY = ["anama", "pgo", "mfa", "media", "amva"]
 

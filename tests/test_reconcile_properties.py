@@ -8,8 +8,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import casualties
-from analysis.reconcile import OBSERVATION_COLUMNS, reconcile
+from analysis.statements.daily import CEASEFIRE, daily_counts
+from analysis.statements.reconcile import OBSERVATION_COLUMNS, reconcile
 
 BODIES = ["anama", "pgo", "mfa", "media"]
 
@@ -23,7 +23,7 @@ statement = st.tuples(
 
 def frame(rows) -> pd.DataFrame:
     return pd.DataFrame([{
-        "record_id": f"cr{i:03d}", "date": casualties.CEASEFIRE + pd.Timedelta(days=d), "measure": "total",
+        "record_id": f"cr{i:03d}", "date": CEASEFIRE + pd.Timedelta(days=d), "measure": "total",
         "value": float(v), "qualifier": q, "reporting_body": b, "derived": False, "duplicate_of": None, "note": "",
     } for i, (d, v, b, q) in enumerate(rows)], columns=OBSERVATION_COLUMNS)
 
@@ -67,7 +67,7 @@ def test_an_added_relay_changes_nothing(rows, data):
 @given(st.lists(statement, min_size=1, max_size=20), st.floats(min_value=0.0, max_value=0.5))
 def test_daily_intervals_contain_every_kept_statement(rows, rho):
     kept = reconcile(frame(rows), BODIES).kept
-    daily = casualties.daily_cumulative(kept, "total", rho=rho).set_index("date")
+    daily = daily_counts(kept, "total", rho=rho).set_index("date")
     for row in kept.itertuples():
         assert daily.loc[row.date, "lower"] <= row.value <= daily.loc[row.date, "upper"]
     assert (daily["lower"] <= daily["estimate"]).all() and (daily["estimate"] <= daily["upper"]).all()

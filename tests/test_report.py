@@ -1,6 +1,6 @@
 """make report: one static HTML page of the executed notebooks, code hidden, figures and text intact."""
 
-from analysis import report
+from analysis.pipeline import report
 
 
 def test_report_hides_code_and_keeps_figures_and_interpretation(tmp_path):

@@ -1,13 +1,15 @@
 """Landmine casualties and mine clearance in Azerbaijan: data loading, validation and analysis.
 
-Modules:
-    paths      where the project's folders are, from this package's own location
-    data       load and validate the raw data package (data/raw) into typed DataFrames
-    overview   statement timeline, coverage and flags (notebook 00)
-    figures    the one helper that styles and saves every figure
-    notebooks  run notebooks with papermill and strip volatile metadata
-    params     checks of notebook parameters with clear messages
-    datadict   the data dictionary in data/README.md, generated from datapackage.json
+Subpackages, in the order the data flow through them (src/analysis/README.md; a lower stage never
+imports a higher one):
+    data        load and validate the raw data package (data/raw) into typed frames; the data
+                dictionary; what the record holds (notebook 00)
+    statements  statements to observations to one series per measure, with daily estimates
+    casualties  the casualty series and its trend, civilians and military, the long run
+    clearance   the clearance series, monthly rates and cross-checks, rates per hectare, the projection
+    plots       every figure: the style, the one saving helper, one module per subject
+    pipeline    where the project's folders are, notebook parameters, the papermill runner, the manifest,
+                processed tables and the report
 """
 
 import gc as _gc

@@ -1,6 +1,6 @@
 """Figures of the casualty series (notebook 01): the cumulative series with its statements, and the
-monthly expected casualties. Each returns a Figure; saving is the notebook's call to
-:func:`analysis.figures.save_figure`."""
+monthly expected casualties. Each takes the result of :func:`analysis.casualties.series.analyse` and returns a
+Figure; saving is the notebook's call to :func:`analysis.plots.save.save_figure`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from .casualties import LABELS, CasualtyAnalysis
-from .figures import bound_handles, category_style, draw_bounds, draw_statements, dropped_handle, new_figure
+from ..casualties.series import LABELS, CasualtyAnalysis
+from .style import bound_handles, category_style, draw_bounds, draw_statements, dropped_handle, new_figure
+
 
 def plt_patch(color, label):
     from matplotlib.patches import Patch

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .figures import FORMATS
+from ..plots.save import FORMATS
 
 
 class ParameterError(ValueError):

@@ -15,7 +15,7 @@ never leaving half a result behind.
   manifest updated. A failing notebook stops the run (no new notebook starts) with a message naming it
   and the failing cell, and every earlier figure and table stays as it was.
 
-Usage: ``python -m analysis.notebooks [--force] notebooks/00_data_overview.ipynb [...]``
+Usage: ``python -m analysis.pipeline.runner [--force] notebooks/00_data_overview.ipynb [...]``
 """
 
 from __future__ import annotations
@@ -61,12 +61,24 @@ def input_hashes(nb: dict) -> dict[str, str]:
     return {name: _sha256(paths.ROOT / name) for name in declared_inputs(nb)}
 
 
-def package_hash() -> str:
+#: The folder of the ``analysis`` package (this module is in its ``pipeline`` subpackage).
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def package_hash(package: Path | None = None) -> str:
+    """SHA-256 of the package's code and style (every ``*.py`` and ``*.mplstyle`` file in the whole tree, each
+    named by its path inside the package, in sorted order) and of ``requirements.txt``: a change in any
+    subpackage re-runs the notebooks, and the hash does not depend on where the checkout lives."""
+    package = Path(package) if package is not None else PACKAGE
+    files = sorted((p for p in package.rglob("*") if p.suffix in (".py", ".mplstyle") and p.is_file()),
+                   key=lambda p: p.relative_to(package).as_posix())
     h = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(list(package.glob("*.py")) + list(package.glob("*.mplstyle"))) + [paths.ROOT / "requirements.txt"]:
-        h.update(path.name.encode())
+    for path in files:
+        h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
+    requirements = paths.ROOT / "requirements.txt"
+    h.update(requirements.name.encode())
+    h.update(requirements.read_bytes())
     return h.hexdigest()
 
 
@@ -302,7 +314,7 @@ def main(argv: list[str]) -> int:
     force = "--force" in argv
     names = [a for a in argv if a != "--force"]
     if not names:
-        print("usage: python -m analysis.notebooks [--force] NOTEBOOK.ipynb [...]", file=sys.stderr)
+        print("usage: python -m analysis.pipeline.runner [--force] NOTEBOOK.ipynb [...]", file=sys.stderr)
         return 2
     return run_all([Path(n) for n in names], force=force)
 

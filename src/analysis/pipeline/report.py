@@ -1,6 +1,6 @@
 """One static HTML report of the executed notebooks, code hidden, for readers who don't code.
 
-``python -m analysis.report [OUT.html]`` (``make report``) reads the committed, executed notebooks
+``python -m analysis.pipeline.report [OUT.html]`` (``make report``) reads the committed, executed notebooks
 (their stored outputs are what nbval checks), joins them in reading order and renders them with
 nbconvert without the code cells' input or prompts. Default output: ``report/report.html``.
 """

@@ -16,7 +16,8 @@ The rules, applied per measure in this order (each is tested on a small hand-mad
    *probably misdated* (it would force later, consistent figures to fall).
 
 Every observation ends up ``kept``, ``bound`` or ``dropped`` with its reason, so nothing disappears
-silently. The functions are generic: the casualty and clearance modules build the observations.
+silently. The functions are generic: :mod:`.casualty_reports` and :mod:`.clearance_reports` build the
+observations.
 """
 
 from __future__ import annotations
@@ -282,36 +283,3 @@ def check_bounds(bounds: pd.DataFrame, daily: pd.DataFrame, approx_tolerance: fl
     )
     merged["consistent"] = pd.array(np.where(merged["estimate"].isna(), None, consistent), dtype="boolean")
     return merged
-
-
-@dataclass
-class Segments:
-    """Each day from ``origin`` to the last kept point, with the kept points bracketing it.
-
-    ``days`` counts days since ``origin`` (which counts as a point of value 0); ``t0, v0`` and ``t1, v1``
-    are the day and value of the kept points before and after each day (a kept point's own day has
-    ``t1`` = that day).
-    """
-
-    origin: pd.Timestamp
-    days: np.ndarray
-    t0: np.ndarray
-    t1: np.ndarray
-    v0: np.ndarray
-    v1: np.ndarray
-
-    @property
-    def dates(self) -> pd.DatetimeIndex:
-        return self.origin + pd.to_timedelta(self.days, unit="D")
-
-
-def segments(kept: pd.DataFrame, measure: str, origin: pd.Timestamp) -> Segments | None:
-    """The daily segments of one measure's kept points (None when the measure has none)."""
-    points = kept[kept["measure"] == measure].sort_values("date")
-    if points.empty:
-        return None
-    knots_t = np.array([0] + [(d - origin).days for d in points["date"]])
-    knots_v = np.array([0.0] + points["value"].astype(float).tolist())
-    days = np.arange(0, knots_t[-1] + 1)
-    seg = np.clip(np.searchsorted(knots_t, days, side="left"), 1, len(knots_t) - 1)
-    return Segments(origin, days, knots_t[seg - 1], knots_t[seg], knots_v[seg - 1], knots_v[seg])

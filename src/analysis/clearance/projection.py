@@ -36,16 +36,10 @@ estimate, not when the last mine is lifted.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-
-from .figures import LABEL_BOX, category_style, new_figure, thousands
 
 #: Hectares per square kilometre.
 KM2 = 100.0
@@ -71,6 +65,7 @@ PROJECTION_COLUMNS = ["scenario", "method", "contaminated_ha", "cleared_ha", "re
                       "remaining_upper", "rate_ha_per_year", "rate_lower", "rate_upper", "years", "lower", "upper",
                       "completion_year", "completion_lower", "completion_upper", "interval", "note"]
 TARGET_COLUMNS = ["target", "year", "source_note"]
+FAN_COLUMNS = ["method", "year", "cleared", "lower", "upper"]
 
 _DEFAULT_TARGETS = {
     "ANAMA, Nov 2020: all territory in about 10 years": 2030,
@@ -281,7 +276,8 @@ def years_since_ceasefire(date) -> float:
     return (pd.Timestamp(date) - CEASEFIRE) / pd.Timedelta(days=1) / DAYS_PER_YEAR
 
 
-def _pct(level: float) -> str:
+def level_percent(level: float) -> str:
+    """An interval's level as the tables and the fan chart name it: 0.9 -> '90%'."""
     return f"{level * 100:g}%"
 
 
@@ -324,7 +320,7 @@ def projection_table(remaining_df: pd.DataFrame, last12_rate: float | None, last
     if missing:
         raise ValueError(f"remaining_df lacks columns {missing}; build it with projection.remaining()")
     now = decimal_year(today)
-    pct = _pct(level)
+    pct = level_percent(level)
     rows = []
 
     def add(method, rate, rate_lo, rate_hi, years, lo, hi, interval):
@@ -412,7 +408,7 @@ def against_targets(projection: pd.DataFrame, targets_df: pd.DataFrame) -> pd.Da
                 "completion_upper", "years_after_target", "verdict"]]
 
 
-# --------------------------------------------------------------------------------------------- figure
+# --------------------------------------------------------------------------------------------- fan
 
 
 def _trend_cumulative(tau: np.ndarray, a, b, s) -> np.ndarray:
@@ -425,50 +421,37 @@ def _trend_cumulative(tau: np.ndarray, a, b, s) -> np.ndarray:
     return r0 * factor
 
 
-def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated_ha: float | None = None,
-                   targets_df: pd.DataFrame | None = None, *, trend: Mapping | None = None, today=None,
-                   horizon_year: float = 2060, level: float = 0.90, n_draws: int = 1000, seed: int = SEED,
-                   title: str | None = None) -> Figure:
-    """Cumulative hectares cleared since the ceasefire, and each method's projection to one scenario's total.
+def fan_paths(projection: pd.DataFrame, today, horizon_year: float = 2060, contaminated_ha: float | None = None, *,
+              trend: Mapping | None = None, level: float = 0.90, n_draws: int = 1000, seed: int = SEED) -> pd.DataFrame:
+    """The path of cumulative hectares cleared that each method projects for ONE scenario, with its fan: what
+    :func:`analysis.plots.projection.plot_fan_chart` draws.
 
-    - ``history``: ``date, estimate, lower, upper`` (cumulative ha to each date), drawn as a line with its
-      band;
-    - ``projection``: the rows of :func:`projection_table` for ONE scenario. Each method's path starts at
-      ``today`` from cleared-to-date (``cleared_ha``; the band from ``contaminated − remaining_upper`` to
-      ``contaminated − remaining_lower``) and rises to the scenario total: constant rates as straight lines,
-      the fan between the low rate from the low start and the high rate from the high start; the trend
-      (``trend`` dict as for :func:`projection_table`, needed to draw its rows) along exp(a + b·t), its fan
-      the ``level`` percentile band of paths simulated from ``n_draws`` bootstrap draws of (a, b);
-    - ``contaminated_ha``: the scenario total (default: from ``projection``), a horizontal line;
-    - ``targets_df`` (:func:`targets`): the target years as labelled vertical lines.
+    ``projection``: the rows of :func:`projection_table` for one scenario. Each method's path starts at
+    ``today`` from cleared-to-date (``cleared_ha``; the fan from ``contaminated − remaining_upper`` to
+    ``contaminated − remaining_lower``) and rises to the scenario total (``contaminated_ha``, default: from
+    ``projection``), where it stops: constant rates as straight lines, the fan between the low rate from the
+    low start and the high rate from the high start; the trend (``trend`` dict as for
+    :func:`projection_table`, needed for its rows) along exp(a + b·t), its fan the ``level`` percentile band
+    of paths simulated from ``n_draws`` bootstrap draws of (a, b).
 
-    Methods differ by line style and marker as well as colour. ``today`` defaults to the last history
-    date. The x axis is in calendar years up to ``horizon_year``. Returns the Figure (not saved).
+    Columns: ``method``, ``year`` (decimal calendar years, 400 points from ``today`` to ``horizon_year``),
+    ``cleared``, ``lower``, ``upper`` (cumulative ha since the ceasefire); the methods in the order of
+    ``projection``'s rows.
     """
     if projection.empty:
         raise ValueError("projection has no rows")
     if projection["scenario"].nunique() != 1:
         raise ValueError(f"projection must hold ONE scenario, got {sorted(projection['scenario'].unique())}")
-    hist = history.sort_values("date")
     total = float(projection["contaminated_ha"].iloc[0] if contaminated_ha is None else contaminated_ha)
     first = projection.iloc[0]
     cleared = float(first["cleared_ha"])
     start_lo = total - float(first["remaining_upper"])
     start_hi = total - float(first["remaining_lower"])
-    today = pd.Timestamp(hist["date"].iloc[-1] if today is None else today)
+    today = pd.Timestamp(today)
     now = decimal_year(today)
     tau = np.linspace(0.0, max(horizon_year - now, 0.0), 400)
-    x = now + tau
-
-    fig, ax = new_figure("double", height_cm=9.5)
-    hx = np.array([decimal_year(d) for d in hist["date"]])
-    ax.fill_between(hx, hist["lower"], hist["upper"], color="#999999", alpha=0.4, linewidth=0)
-    ax.plot(hx, hist["estimate"], color="#000000", linewidth=1.1)
-    handles = [Line2D([], [], color="#000000", linewidth=1.1, label="cleared to date (estimate)"),
-               Patch(facecolor="#999999", alpha=0.4, label=f"{_pct(level)} interval")]
-
-    for i, row in enumerate(projection.itertuples(index=False)):
-        style = category_style(i)
+    parts = []
+    for row in projection.itertuples(index=False):
         if row.method == METHOD_TREND:
             if trend is None:
                 raise ValueError("projection has trend rows: pass trend= (intercept, slope, cov, start_years)")
@@ -484,41 +467,5 @@ def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated
             low = start_lo + row.rate_lower * tau
             high = start_hi + row.rate_upper * tau
         mid, low, high = (np.minimum(v, total) for v in (mid, low, high))
-        ax.fill_between(x, low, high, color=style["color"], alpha=0.15, linewidth=0)
-        for edge in (low, high):
-            ax.plot(x, edge, color=style["color"], linewidth=0.5, linestyle=style["linestyle"], alpha=0.7)
-        ax.plot(x, mid, color=style["color"], linewidth=1.2, linestyle=style["linestyle"])
-        label = row.method
-        if np.isfinite(row.completion_year) and row.completion_year <= horizon_year:
-            ax.plot([row.completion_year], [total], linestyle="none", marker=style["marker"], color=style["color"],
-                    markersize=5, zorder=4)
-            label += f" (~{row.completion_year:.0f})"
-        else:
-            ax.plot([x[-1]], [mid[-1]], linestyle="none", marker=style["marker"], color=style["color"], markersize=5,
-                    zorder=4)
-            label += " (never)" if np.isinf(row.completion_year) else f" (after {horizon_year:g})"
-        handles.append(Line2D([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
-                              markersize=4, linewidth=1.2, label=label))
-
-    ax.axhline(total, color="#000000", linewidth=0.8, linestyle="-", alpha=0.6)
-    handles.append(Line2D([], [], color="#000000", alpha=0.6, linewidth=0.8,
-                          label=f"scenario total {total:,.0f} ha"))
-    if targets_df is not None:
-        for t in targets_df.itertuples(index=False):
-            ax.axvline(t.year, color="#444444", linewidth=0.8, linestyle=(0, (1, 2)))
-            ax.annotate(textwrap.fill(t.target, 42), xy=(t.year, 0.02), xycoords=("data", "axes fraction"), xytext=(-2, 0),
-                        textcoords="offset points", rotation=90, fontsize=7, ha="right", va="bottom",
-                        color="#444444", bbox=LABEL_BOX, zorder=5)
-    ax.set_xlim(min(hx.min(), now) - 0.3, horizon_year)
-    ax.set_ylim(0, total * 1.06)
-    ax.set_xlabel("year")
-    ax.set_ylabel("thousand hectares 'cleared'\nsince 10 Nov 2020")
-    thousands(ax.yaxis, per=1000)
-    # the caveat is a row of the legend, below the axes: inside them it covered the completion markers
-    handles.append(Line2D([], [], linestyle="none", label="'cleared' includes battle-area clearance and survey-based release"))
-    if title:
-        ax.set_title(title)
-    # below the axes, where no line or label runs (the source line moves down if they meet)
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=7)
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.93 if title else 0.97, bottom=0.3)
-    return fig
+        parts.append(pd.DataFrame({"method": row.method, "year": now + tau, "cleared": mid, "lower": low, "upper": high}))
+    return pd.concat(parts, ignore_index=True)[FAN_COLUMNS]

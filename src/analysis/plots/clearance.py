@@ -1,0 +1,178 @@
+"""Figures of clearance (notebook 03): the cumulative series by operator scope, the monthly rate from every
+source with its trend, and the items found by type and per 100 ha. Each takes the frames of
+:mod:`analysis.clearance` and returns a Figure (not saved)."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+from ..clearance.per_area import ITEM_TYPES
+from ..clearance.rates import BASIS_CUMULATIVE, BASIS_MONTHLY, BASIS_WEEKLY, CLEARANCE_MONTHLY_COLUMNS
+from ..clearance.series import LABELS, ClearanceSeries
+from ..data import require_columns
+from .style import bound_handles, category_style, draw_bounds, draw_statements, dropped_handle, new_figure, thousands
+
+
+SCOPE_LABELS = {"all": "all operators", "anama": "ANAMA's own teams", "mod": "Ministry of Defence engineers"}
+SHORT = {"ap_mines": "AP mines", "at_mines": "AT mines", "uxo": "other ordnance (UXO)"}
+
+
+def plot_cumulative(series: ClearanceSeries, measure: str = "hectares"):
+    """Cumulative amount cleared since the ceasefire, one line and 90 % band per operator scope; the
+    statements as points (kept filled, dropped hollow), bounds ("over 200,000 ha") as grey line markers."""
+    fig, ax = new_figure("double", height_cm=9)
+    handles, drawn_bounds = [], set()
+    for i, (scope, rec) in enumerate(series.reconciliations.items()):
+        style = category_style(i)
+        daily = series.daily_of(scope, measure)
+        if daily.empty:
+            continue
+        ax.fill_between(daily["date"], daily["lower"], daily["upper"], color=style["color"], alpha=0.25, linewidth=0)
+        ax.plot(daily["date"], daily["estimate"], color=style["color"], linestyle=style["linestyle"], linewidth=1)
+        obs = rec.observations[rec.observations["measure"] == measure]
+        draw_statements(ax, obs, style)
+        drawn_bounds |= draw_bounds(ax, obs[obs["status"] == "bound"])
+        handles.append(Line2D([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
+                              markersize=4, label=SCOPE_LABELS.get(scope, scope)))
+    handles += [Patch(facecolor="#999999", alpha=0.35, label="90 % interval"),
+                dropped_handle(),
+                *bound_handles(drawn_bounds, "bound or rounded figure")]
+    ax.set_ylabel(f"{LABELS[measure]} since 10 Nov 2020")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    thousands(ax.yaxis)
+    ax.legend(handles=handles, loc="upper left")
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.97, bottom=0.13)
+    return fig
+
+
+def add_rate_trend(fig, trend, first_month: str, last_month: str) -> None:
+    """Draw the fitted monthly-rate trend (dashed, with its 90 % interval) on a monthly-rate figure."""
+    import pandas as pd
+
+    expected = trend.expected(pd.period_range(first_month, last_month, freq="M"))
+    x = pd.PeriodIndex(expected["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
+    ax = fig.axes[0]
+    ax.plot(x, expected["expected"], color="#000000", linestyle="--", linewidth=1, label="trend (Gamma GLM)")
+    ax.fill_between(x, expected["lower"], expected["upper"], color="#000000", alpha=0.1, linewidth=0,
+                    label="trend's 90 % interval")
+    ax.legend(loc="upper left", fontsize=7)
+
+
+def _month_mid(months: pd.Series) -> pd.Series:
+    return pd.to_datetime(months.astype(str) + "-01") + pd.Timedelta(days=14)
+
+
+def _date_axis(ax) -> None:
+    locator = AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: str = "all") -> Figure:
+    """The monthly amount of one measure and scope from every source, each source a separate series.
+
+    ``monthly`` is the output of :func:`analysis.clearance.rates.clearance_monthly` (or a frame with its
+    columns). Differences of the cumulative series: a line with its conservative range as a band; monthly statements: markers
+    (both rows where two statements disagree); sums of weekly statements that cover the whole month:
+    other markers. Each series has its own colour, marker and line style (``category_style``), placed at the
+    middle of its month. y: hectares or items per month. The figure is returned, not saved.
+    """
+    require_columns(monthly, CLEARANCE_MONTHLY_COLUMNS, "plot_monthly_rate")
+    sel = monthly[(monthly["measure"] == measure) & (monthly["scope"] == scope)]
+    if sel.empty:
+        raise ValueError(f"plot_monthly_rate: no monthly figures of {measure!r} for scope {scope!r}")
+    fig, ax = new_figure("double", height_cm=8)
+    basis = sel["basis"].astype(str)
+    series = [
+        (BASIS_CUMULATIVE, basis == BASIS_CUMULATIVE, "difference of the cumulative series (conservative range)"),
+        (BASIS_MONTHLY, basis.str.startswith(BASIS_MONTHLY), "monthly statement"),
+        (BASIS_WEEKLY, basis == BASIS_WEEKLY, "sum of weekly statements covering the month"),
+    ]
+    for i, (name, mask, label) in enumerate(series):
+        part = sel[mask.to_numpy()].sort_values("month", kind="stable")
+        if part.empty:
+            continue
+        style = category_style(i)
+        x = _month_mid(part["month"])
+        y = part["value"].to_numpy(dtype=float)
+        if name == BASIS_CUMULATIVE:
+            ax.fill_between(x, part["lower"].to_numpy(dtype=float), part["upper"].to_numpy(dtype=float),
+                            color=style["color"], alpha=0.25, linewidth=0, step=None)
+            ax.plot(x, y, color=style["color"], linestyle=style["linestyle"], marker="none", label=label)
+        else:
+            ax.plot(x, y, color=style["color"], marker=style["marker"], linestyle="none",
+                    markerfacecolor="none" if name == BASIS_WEEKLY else style["color"], label=label)
+    _date_axis(ax)
+    unit = "Hectares cleared per month" if measure == "hectares" else f"{LABELS.get(measure, measure).capitalize()}\nper month"
+    ax.set_ylabel(unit)
+    ax.set_xlabel("Month")
+    ax.set_ylim(bottom=0)
+    thousands(ax.yaxis)
+    ax.legend(loc="upper left")
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.96, bottom=0.16)
+    return fig
+
+
+def plot_items_by_type(tab: pd.DataFrame) -> Figure:
+    """Items found per calendar year by type (AP mines, AT mines, other ordnance), lines with markers.
+
+    ``tab`` is the output of :func:`analysis.clearance.per_area.annual_figures` (one all-operator annual
+    statement per year, ANAMA's own release preferred; ``require_types=True``). One series per type, each
+    with its own colour, marker and line style. y: items per year. The figure is returned, not saved.
+    """
+    require_columns(tab, ["year", *ITEM_TYPES], "plot_items_by_type")
+    if tab.empty:
+        raise ValueError("plot_items_by_type: no annual statement gives the items by type")
+    fig, ax = new_figure("single", height_cm=6.5)
+    for i, t in enumerate(ITEM_TYPES):
+        part = tab.dropna(subset=[t])
+        ax.plot(part["year"].to_numpy(), part[t].to_numpy(dtype=float), label=SHORT[t], **category_style(i))
+    ax.set_xticks(tab["year"].to_numpy(), [str(y) for y in tab["year"]])
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Items found and\nneutralised per year")
+    ax.set_ylim(bottom=0)
+    thousands(ax.yaxis)
+    ax.legend(loc="upper left")
+    fig.subplots_adjust(left=0.22, right=0.97, top=0.95, bottom=0.2)
+    return fig
+
+
+def plot_items_per_100_ha(table: pd.DataFrame) -> Figure:
+    """Items per 100 ha cleared by type and year with their exact Poisson 95% intervals as error bars.
+
+    ``table`` is the output of :func:`analysis.clearance.per_area.items_per_100_ha`. One error-bar series per
+    type (own colour, marker and line style), slightly offset on the year axis so that the bars do not overlap. Log y axis (the
+    types differ by more than ten times). The figure is returned, not saved.
+    """
+    require_columns(table, ["year", "measure", "per_100_ha", "lower", "upper"], "plot_items_per_100_ha")
+    if table.empty:
+        raise ValueError("plot_items_per_100_ha: the table is empty")
+    fig, ax = new_figure("single", height_cm=6.5)
+    present = [t for t in ITEM_TYPES if (table["measure"] == t).any()]
+    present += sorted(set(table["measure"].astype(str)) - set(present))
+    for i, t in enumerate(present):
+        part = table[table["measure"] == t].sort_values("year")
+        offset = (i - (len(present) - 1) / 2) * 0.12
+        y = part["per_100_ha"].to_numpy(dtype=float)
+        yerr = np.vstack([y - part["lower"].to_numpy(dtype=float), part["upper"].to_numpy(dtype=float) - y])
+        ax.errorbar(part["year"].to_numpy(dtype=float) + offset, y, yerr=yerr, capsize=2,
+                    label=SHORT.get(t, t), **category_style(i))
+    years = sorted(set(table["year"].astype(int)))
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_yscale("log")
+    # plain numbers at 1-2-5 steps ("2, 5, 10, 20"), not powers of ten: read at a glance, no mathtext
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Items per 100 ha cleared\n(95% exact Poisson interval)")
+    ax.legend(loc="best")
+    fig.subplots_adjust(left=0.22, right=0.97, top=0.95, bottom=0.2)
+    return fig

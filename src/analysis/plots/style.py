@@ -1,0 +1,99 @@
+"""How every figure looks: the project's style sheet, palette, markers and line styles, journal sizes, and
+the marks that statements and bounds get in every figure.
+
+- Style: ``azmine.mplstyle`` shipped beside this module (fonts of 7-8 pt at final size).
+- Colour: the Okabe-Ito colour-blind-safe palette, always paired with a marker and a line style,
+  so that no category is told apart by hue alone.
+- Size: journal units, single column 8.9 cm and double column 18.3 cm wide.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+
+STYLE = Path(__file__).with_name("azmine.mplstyle")
+CM = 1 / 2.54
+WIDTHS_CM = {"single": 8.9, "double": 18.3}
+#: Okabe & Ito (2008), colour-blind safe, in the order categories are styled.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p"]
+#: Markers of bounds and rounded figures, in grey: line markers, which no category uses.
+BOUND_MARKERS = {"at_least": "2", "at_most": "1", "approx": "x"}
+BOUND_COLOUR = "#666666"
+LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1)), (0, (5, 5))]
+#: A white box behind a label drawn over the data (``bbox=LABEL_BOX``), so that no line runs through it.
+LABEL_BOX = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+
+
+def use_style() -> None:
+    """Apply the project's style sheet to matplotlib's global settings."""
+    plt.style.use(STYLE)
+
+
+def category_style(i: int) -> dict:
+    """Colour, marker and line style of the i-th category, so that hue never tells categories apart alone:
+    the first 12 categories each have their own marker (points of a scatter differ in shape), no two of
+    the first 64 share colour and line style (lines differ in dashes), and no two of the first 24 share
+    colour and marker."""
+    shift = i // len(PALETTE)
+    return {"color": PALETTE[i % len(PALETTE)], "marker": MARKERS[i % len(MARKERS)],
+            "linestyle": LINESTYLES[(i + shift) % len(LINESTYLES)]}
+
+
+def draw_statements(ax, statements, style: dict) -> None:
+    """Draw one category's statements (columns ``date``, ``value``, ``status``) in its colour and marker:
+    kept ones filled, dropped ones hollow (see :func:`dropped_handle`)."""
+    for status, face in (("kept", style["color"]), ("dropped", "none")):
+        sel = statements[statements["status"] == status]
+        if len(sel):
+            ax.scatter(sel["date"], sel["value"], marker=style["marker"], s=14, facecolors=face,
+                       edgecolors=style["color"], linewidths=0.8, zorder=3)
+
+
+def dropped_handle():
+    """The legend entry that explains hollow markers."""
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor="#000000",
+                  markersize=4, label="hollow: dropped statement")
+
+
+def draw_bounds(ax, bounds) -> set[str]:
+    """Draw bounds and rounded figures (columns ``date``, ``value``, ``qualifier``) as grey line markers;
+    return the qualifiers drawn, for :func:`bound_handles`."""
+    drawn = set()
+    for qualifier, marker in BOUND_MARKERS.items():
+        sel = bounds[bounds["qualifier"] == qualifier]
+        if len(sel):
+            ax.scatter(sel["date"], sel["value"], marker=marker, s=16, color=BOUND_COLOUR, linewidths=0.9, zorder=2)
+            drawn.add(qualifier)
+    return drawn
+
+
+def bound_handles(drawn, what: str = "bound") -> list:
+    """Legend entries for the bound markers drawn, e.g. 'at least (bound)'."""
+    from matplotlib.lines import Line2D
+
+    return [Line2D([], [], linestyle="none", marker=marker, color=BOUND_COLOUR, markersize=5, markeredgewidth=0.9,
+                   label=f"{qualifier.replace('_', ' ')} ({what})")
+            for qualifier, marker in BOUND_MARKERS.items() if qualifier in drawn]
+
+
+def thousands(axis, per: float = 1) -> None:
+    """Tick labels of ``axis`` (``ax.yaxis``) as whole numbers with thousands separated ("12,000"), of the
+    values divided by ``per`` (1000 for an axis labelled in thousands)."""
+    axis.set_major_formatter(lambda v, _pos: f"{v / per:,.0f}")
+
+
+def new_figure(width: str = "single", height_cm: float | None = None, **subplots) -> tuple[Figure, object]:
+    """A styled figure of journal width ('single' 8.9 cm or 'double' 18.3 cm) and its axes."""
+    if width not in WIDTHS_CM:
+        raise ValueError(f"width must be one of {sorted(WIDTHS_CM)}, not {width!r}")
+    use_style()
+    w = WIDTHS_CM[width]
+    h = height_cm if height_cm is not None else w * 0.62
+    return plt.subplots(figsize=(w * CM, h * CM), **subplots)
