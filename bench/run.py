@@ -5,9 +5,11 @@
     the usual entry point), run by the same runner (target: at most 1.5 x the floor). Five runs of
     each, alternating; the medians are compared, since a 2-core machine's timings vary by 10-20%;
 (b) a rerun with nothing changed (target: under 1 s), as a fresh process, the way `make figures` runs;
-(c) the reconciliation and the trend model on synthetic statements at 1k, 10k, 100k and 1M rows, best
-    of three (target: 1M in under 5 s; cost growing no faster than linearly, read as the exponent k of
-    time ~ rows^k between 100k and 1M being at most 1.1: an O(n log n) sort gives about 1.08).
+(c) the statement model's fit of one series (:func:`analysis.statements.model.fit_series`: the rate, the
+    variance components, the latent series, the statuses and the daily table) on synthetic statements at
+    1k, 10k, 100k and 1M rows, best of three (target: 1M in under 5 s; cost growing no faster than linearly,
+    read as the exponent k of time ~ rows^k between 100k and 1M being at most 1.1: an O(n log n) sort gives
+    about 1.08).
 
 Prints a table and writes it to bench/results.md.
 """
@@ -28,46 +30,43 @@ import nbformat
 import numpy as np
 import pandas as pd
 
-from analysis.casualties.trend import fit_trend, interval_counts
 from analysis.pipeline import paths, runner
-from analysis.statements.reconcile import OBSERVATION_COLUMNS, reconcile
+from analysis.statements import model, observations
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 BODIES = ["anama", "pgo", "mfa", "media", "amva"]
 
 
 def synthetic_observations(n: int, seed: int = 1) -> pd.DataFrame:
-    """n statements of one cumulative count: noisy, with relays, same-day conflicts and bounds."""
+    """n statements of one cumulative count over about 2,000 days (an observation table of
+    :mod:`analysis.statements.observations`): noisy figures from several bodies, relays, 5 % "at least" bounds."""
     rng = np.random.default_rng(seed)
-    days = np.sort(rng.integers(0, max(n // 2, 10), n))
-    true = np.cumsum(rng.poisson(0.3, days.max() + 1))[days]
-    value = true + rng.integers(-2, 3, n) * (rng.random(n) < 0.2)
+    days = np.sort(rng.integers(1, 2000, n))
+    true = np.cumsum(rng.poisson(0.3, 2001))
+    value = (true[days] + rng.integers(-2, 3, n) * (rng.random(n) < 0.2)).astype(float)
     qualifier = np.where(rng.random(n) < 0.05, "at_least", "exact")
-    ids = np.array([f"s{i:07d}" for i in range(n)])
-    dup = np.where(rng.random(n) < 0.05, np.roll(ids, 1), None)
-    return pd.DataFrame({
-        "record_id": ids, "date": pd.Timestamp("2020-11-10") + pd.to_timedelta(days, unit="D"), "measure": "total",
-        "value": value.astype(float), "qualifier": qualifier, "reporting_body": rng.choice(BODIES, n),
-        "derived": False, "duplicate_of": dup, "note": "",
-    }, columns=OBSERVATION_COLUMNS)
+    ids = np.array([f"s{i:07d}" for i in range(n)], dtype=object)
+    obs = pd.DataFrame({
+        "record_id": ids, "series": "casualties:total", "measure": "total", "kind": "stock", "start": 0, "end_lo": days,
+        "end_hi": days, "value": value, "qualifier": qualifier, "lo": value, "hi": np.where(qualifier == "at_least", np.inf, value),
+        "unit": 0.0, "reporting_body": rng.choice(BODIES, n), "derived": False,
+        "duplicate_of": np.where(rng.random(n) < 0.05, np.roll(ids, 1), None), "published": days, "fitted": True, "reason": "",
+    }, columns=observations.COLUMNS)
+    return observations.collapse_relays(obs)
 
 
-def bench_reconcile(sizes=(1_000, 10_000, 100_000, 1_000_000), repeats: int = 3) -> list[dict]:
-    """Reconciliation and trend fit at each size; the best of ``repeats`` runs (the least disturbed by
-    whatever else the machine does), as timeit reports."""
+def bench_model(sizes=(1_000, 10_000, 100_000, 1_000_000), repeats: int = 3) -> list[dict]:
+    """The fit of one series at each size; the best of ``repeats`` runs (the least disturbed by whatever else
+    the machine does), as timeit reports."""
     rows = []
     for n in sizes:
         obs = synthetic_observations(n)
         best = None
         for _ in range(repeats):
             start = time.perf_counter()
-            result = reconcile(obs, BODIES)
-            mid = time.perf_counter()
-            ivals = interval_counts(result.kept, "total")
-            fit_trend(ivals)
-            end = time.perf_counter()
-            run = {"rows": n, "reconcile_s": mid - start, "trend_s": end - mid, "total_s": end - start,
-                   "kept": len(result.kept)}
+            fit = model.fit_series(obs, key="casualties:total", relative=False, season=False)
+            run = {"rows": n, "total_s": time.perf_counter() - start, "fitted": int(obs["fitted"].sum()),
+                   "iterations": fit.fit.iterations, "weeks": len(fit.fit.x)}
             best = run if best is None or run["total_s"] < best["total_s"] else best
         rows.append(best)
     return rows
@@ -115,7 +114,7 @@ def _kernel_cpu() -> float:
 
 
 def main() -> int:
-    recon = bench_reconcile()
+    recon = bench_model()
     regen = bench_regeneration()
     machine = f"{platform.machine()}, {platform.processor() or 'cpu'}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
     largest, smaller = recon[-1], recon[-2]  # 100k -> 1M: past the fixed costs
@@ -129,15 +128,15 @@ def main() -> int:
         f"{regen['full_s']:.1f} s vs floor {regen['floor_s']:.1f} s (x{regen['ratio']:.2f}) | ≤ 1.5 x floor | "
         f"{'yes' if regen['ratio'] <= 1.5 else 'no'} |",
         f"| (b) rerun with nothing changed | {regen['rerun_s']:.2f} s | < 1 s | {'yes' if regen['rerun_s'] < 1 else 'no'} |",
-        f"| (c) reconcile + trend, 1M rows (best of 3) | {largest['total_s']:.2f} s | < 5 s | {'yes' if largest['total_s'] < 5 else 'no'} |",
+        f"| (c) the statement model's fit of one series, 1M statements (best of 3) | {largest['total_s']:.2f} s | < 5 s | {'yes' if largest['total_s'] < 5 else 'no'} |",
         f"| (c) growth exponent k (time ~ rows^k, 100k to 1M) | {growth:.2f} | ≤ 1.1 (linear, within timing noise) | "
         f"{'yes' if growth <= 1.1 else 'no'} |",
         "", f"Regeneration runs, full/floor in seconds: {runs}. The floor is {len(NOTEBOOKS)} notebooks that only "
         "`import pandas, seaborn, statsmodels.api`, run by the same runner on the same cores. CPU used by the "
         f"kernels per run: {regen['cpu']['full']:.1f} s for the notebooks, {regen['cpu']['floor']:.1f} s for the floor.",
-        "", "| rows | reconcile (s) | trend (s) | total (s) | kept |", "|---|---|---|---|---|",
+        "", "| statements | fit (s) | fitted (relays counted once) | weeks | iterations |", "|---|---|---|---|---|",
     ]
-    lines += [f"| {r['rows']:,} | {r['reconcile_s']:.3f} | {r['trend_s']:.3f} | {r['total_s']:.3f} | {r['kept']:,} |" for r in recon]
+    lines += [f"| {r['rows']:,} | {r['total_s']:.3f} | {r['fitted']:,} | {r['weeks']} | {r['iterations']} |" for r in recon]
     text = "\n".join(lines) + "\n"
     print(text)
     (Path(__file__).parent / "results.md").write_text(text, encoding="utf-8")

@@ -42,18 +42,21 @@ def test_a_new_press_release_in_one_row_updates_everything(tmp_path, monkeypatch
     shutil.copytree(paths.NOTEBOOKS, root / "notebooks")
     shutil.copy(paths.ROOT / "requirements.txt", root / "requirements.txt")
     raw = root / "data" / "raw"
-    before = series.analyse(load_package().casualty_reports)
+    pkg = load_package()
+    before = series.analyse(pkg.casualty_reports, pkg.sources)
 
     add_row(raw / "sources.csv", NEW_SOURCE)
     add_row(raw / "casualty_reports.csv", NEW_STATEMENT)
-    after = series.analyse(load_package(raw).casualty_reports)
+    new_pkg = load_package(raw)
+    after = series.analyse(new_pkg.casualty_reports, new_pkg.sources)
 
-    # the cumulative series reaches the new statement
-    total = after.daily[after.daily["measure"] == "total"].set_index("date")
-    assert total.index.max() == pd.Timestamp("2026-04-20") and total.loc["2026-04-20", "estimate"] == 421
-    assert after.reconciliation.observations.set_index(["record_id", "measure"]).loc[(NEW_ID, "total"), "status"] == "kept"
-    # the monthly table gains April 2026
-    assert "2026-04" in set(after.monthly["month"]) and "2026-04" not in set(before.monthly["month"])
+    # the fitted series reaches the new statement, within one person of its 421
+    last = after.last_fitted("total")
+    assert last["date"] == pd.Timestamp("2026-04-20") and abs(last["estimate"] - 421) <= 1
+    assert after.statements.set_index(["record_id", "measure"]).loc[(NEW_ID, "total"), "status"] == "fitted"
+    # the monthly table gains April 2026, fitted
+    months = after.monthly[after.monthly["measure"] == "total"].set_index("month")
+    assert months.loc["2026-04", "kind"] == "fit" and "2026-04" not in set(before.monthly["month"])
     # earlier estimates stay within their earlier intervals
     old = before.daily.set_index(["date", "measure"])
     new = after.daily.set_index(["date", "measure"]).loc[old.index]
@@ -67,7 +70,7 @@ def test_a_new_press_release_in_one_row_updates_everything(tmp_path, monkeypatch
     copies = {name: runner.signature(root / "notebooks" / name) for name in originals}
     assert {name for name in originals if copies[name] != originals[name]} == readers
     assert readers == {"00_data_overview.ipynb", "01_casualty_trends.ipynb", "02_civilian_military.ipynb",
-                       "03_clearance_rates.ipynb"}
+                       "03_clearance_rates.ipynb", "04_validation.ipynb"}
 
 
 def test_a_mistyped_new_row_is_caught_and_named(tmp_path):
@@ -88,9 +91,13 @@ def test_a_new_total_that_falls_is_listed_not_used_silently(tmp_path):
     shutil.copytree(paths.RAW, raw)
     add_row(raw / "sources.csv", NEW_SOURCE)
     add_row(raw / "casualty_reports.csv", dict(NEW_STATEMENT, killed="", injured="", total="401"))  # below March's 419
-    result = series.analyse(load_package(raw).casualty_reports, measures=["total"])
-    row = result.reconciliation.observations.set_index(["record_id", "measure"]).loc[(NEW_ID, "total")]
-    assert row["status"] == "dropped" and row["reason"] == "stale: lower than the earlier kept 419 (cr136, 2026-03-12)"
+    new_pkg = load_package(raw)
+    result = series.analyse(new_pkg.casualty_reports, new_pkg.sources, measures=["total"], coherent=False)
+    row = result.statements.set_index(["record_id", "measure"]).loc[(NEW_ID, "total")]
+    # the series had passed 401 in the summer of 2025 (400 on 1 June 2025, 409 on 17 Oct 2025)
+    assert row["status"] == "down-weighted" and row["weight"] < 0.05
+    assert row["reason"].startswith("stale: the series had reached 401 by")
+    assert abs(result.last_fitted("total")["estimate"] - 419) <= 2
 
 
 def test_make_figures_on_a_copy_of_the_project_takes_the_new_release(tmp_path):
@@ -112,11 +119,13 @@ def test_make_figures_on_a_copy_of_the_project_takes_the_new_release(tmp_path):
     nbs = sorted(str(p) for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     out = subprocess.run([sys.executable, "-m", "analysis.pipeline.runner", *nbs], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert out.stdout.count("ran ") == 4  # all four notebooks read casualty_reports.csv
+    assert out.stdout.count("ran ") == 5  # all five notebooks read casualty_reports.csv
 
     daily = pd.read_csv(root / "data" / "processed" / "casualties_cumulative_daily.csv")
     total = daily[daily["measure"] == "total"].set_index("date")
-    assert total.index.max() == "2026-04-20" and total.loc["2026-04-20", "estimate"] == 421
+    # the default nowcast is the latest publication (the new page's 20 April 2026), the last statement's day too
+    assert total.index.max() == "2026-04-20" and abs(total.loc["2026-04-20", "estimate"] - 421) <= 1
+    assert total.loc["2026-04-20", "kind"] == "fit"
     assert "2026-04" in set(pd.read_csv(root / "data" / "processed" / "casualties_monthly.csv")["month"])
     manifest = json.loads((root / "figures" / "manifest.json").read_text())
     new_hash = manifest["figures"]["01_cumulative_total"]["inputs"]["data/raw/casualty_reports.csv"]

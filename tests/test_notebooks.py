@@ -94,6 +94,9 @@ def test_casualty_notebook_follows_its_window(tmp_path):
      "parameter 'window_end' (2023-01-01) is not after 'window_start' (2024-01-01)"),
     ("02_civilian_military.ipynb", {"case_fatality_date": "9 Dec 2023"},
      "parameter 'case_fatality_date' must be a date YYYY-MM-DD or '', got '9 Dec 2023'"),
+    ("01_casualty_trends.ipynb", {"nowcast_to": "2025-01-01"},
+     "parameter 'nowcast_to' (2025-01-01) is before the last statement (2026-03-12)"),
+    ("01_casualty_trends.ipynb", {"nowcast_to": "31/12/2026"}, "parameter 'nowcast_to' must be a date YYYY-MM-DD or ''"),
 ])
 def test_bad_parameters_of_the_casualty_notebooks(tmp_path, notebook, parameters, message):
     before = _digest(paths.PROCESSED), _digest(paths.FIGURES)
@@ -108,6 +111,7 @@ def test_bad_parameters_of_the_casualty_notebooks(tmp_path, notebook, parameters
     ({"fan_scenario": "12,000 km2"}, "parameter 'fan_scenario' must be one of"),
     ({"scopes": ["all", "halo"]}, "parameter 'scopes' must list each of"),
     ({"targets": {"ANAMA": "2030"}}, "parameter 'targets' must map labels to calendar years"),
+    ({"nowcast_to": "2024-06-30"}, "parameter 'nowcast_to' (2024-06-30) is before the last statement"),
 ])
 def test_bad_parameters_of_the_clearance_notebook(tmp_path, parameters, message):
     before = _digest(paths.PROCESSED), _digest(paths.FIGURES)
@@ -127,3 +131,18 @@ def test_clearance_notebook_scenarios_are_parameters(tmp_path):
     text = json.dumps(nbformat.read(out, as_version=4).cells)
     assert "half of 1,166,702 ha" in text and "AzCBL 8,000 km2" not in text.split("scenario_ha")[-1]
     assert _digest(paths.PROCESSED) == before
+
+
+def test_casualty_notebook_nowcasts_to_a_given_day(tmp_path):
+    """papermill -p nowcast_to 2026-12-31: the daily table runs to that day, a forecast after the last statement."""
+    import pandas as pd
+
+    runner.run(paths.NOTEBOOKS / "01_casualty_trends.ipynb", tmp_path / "01.ipynb",
+               {"nowcast_to": "2026-12-31", "output_dir": str(tmp_path / "fig"), "processed_dir": str(tmp_path / "tab"),
+                "figure_formats": ["png"]})
+    daily = pd.read_csv(tmp_path / "tab" / "casualties_cumulative_daily.csv")
+    total = daily[daily["measure"] == "total"].set_index("date")
+    assert total.index.max() == "2026-12-31" and total.loc["2026-12-31", "kind"] == "forecast"
+    assert total.loc["2026-03-12", "kind"] == "fit" and total.loc["2026-03-13", "kind"] == "forecast"
+    assert total.loc["2026-12-31", "upper"] - total.loc["2026-12-31", "lower"] > total.loc["2026-03-12", "upper"] - \
+        total.loc["2026-03-12", "lower"]

@@ -63,7 +63,7 @@ def test_signature_follows_content_not_mtime(tmp_path, monkeypatch):
     changed = sorted(n for n in after if after[n] != before[n])
     readers = sorted(nb.name for nb in NOTEBOOKS
                      if "data/raw/clearance_reports.csv" in nbformat.read(nb, as_version=4).metadata["azmine"]["inputs"])
-    assert changed == readers == ["00_data_overview.ipynb", "03_clearance_rates.ipynb"]
+    assert changed == readers == ["00_data_overview.ipynb", "03_clearance_rates.ipynb", "04_validation.ipynb"]
 
 
 def test_package_hash_covers_the_whole_package_tree(tmp_path):

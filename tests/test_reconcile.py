@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.statements.reconcile import OBSERVATION_COLUMNS, check_bounds, longest_non_decreasing, reconcile
+from analysis.statements.reconcile import OBSERVATION_COLUMNS, longest_non_decreasing, reconcile
 
 PRIORITY = ["anama", "pgo", "mfa", "media", "amva"]
 
@@ -122,17 +122,6 @@ def test_longest_non_decreasing_matches_brute_force(seed, shape):
     best = max(sum(weights[list(c)]) for k in range(n + 1) for c in itertools.combinations(range(n), k)
                if all(values[a] <= values[b] for a, b in zip(c, c[1:])))
     assert weights[keep].sum() == pytest.approx(best)
-
-
-def test_check_bounds():
-    bounds = obs(("cr001", "2023-01-10", "total", 300, "at_most"), ("cr002", "2023-01-10", "total", 320, "at_least"),
-                 ("cr003", "2023-01-10", "total", 310, "approx"), ("cr004", "2023-01-10", "total", 340, "approx"),
-                 ("cr005", "2024-01-10", "total", 340, "approx"))
-    daily = pd.DataFrame({"date": [pd.Timestamp("2023-01-10")], "measure": ["total"], "estimate": [305.0], "lower": [302.0], "upper": [309.0]})
-    checked = check_bounds(bounds, daily)
-    # at most 300 < 302: inconsistent; at least 320 > 309: inconsistent; about 310 (±15.5) overlaps; about 340 does not
-    assert checked["consistent"].tolist()[:4] == [False, False, True, False]
-    assert checked["consistent"].isna().tolist()[4]  # outside the series' dates
 
 
 def test_a_precise_figure_with_some_or_about_is_not_a_rounded_one():

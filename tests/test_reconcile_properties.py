@@ -1,6 +1,6 @@
 """Properties of the reconciliation, whatever the statements (hypothesis): the kept series never falls,
-does not depend on the order of the input rows, ignores an added relay of a statement, and its daily
-intervals always contain the kept statements."""
+does not depend on the order of the input rows and ignores an added relay of a statement. (The statement
+model's own properties are in test_statement_model.py.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.statements.daily import CEASEFIRE, daily_counts
+from analysis.statements.observations import CEASEFIRE
 from analysis.statements.reconcile import OBSERVATION_COLUMNS, reconcile
 
 BODIES = ["anama", "pgo", "mfa", "media"]
@@ -61,13 +61,3 @@ def test_an_added_relay_changes_nothing(rows, data):
     with_relay = reconcile(pd.concat([obs, relay], ignore_index=True), BODIES)
     assert kept_series(with_relay) == kept_series(reconcile(obs, BODIES))
     assert with_relay.observations.set_index("record_id").loc["cr999", "status"] == "dropped"
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(statement, min_size=1, max_size=20), st.floats(min_value=0.0, max_value=0.5))
-def test_daily_intervals_contain_every_kept_statement(rows, rho):
-    kept = reconcile(frame(rows), BODIES).kept
-    daily = daily_counts(kept, "total", rho=rho).set_index("date")
-    for row in kept.itertuples():
-        assert daily.loc[row.date, "lower"] <= row.value <= daily.loc[row.date, "upper"]
-    assert (daily["lower"] <= daily["estimate"]).all() and (daily["estimate"] <= daily["upper"]).all()

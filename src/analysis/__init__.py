@@ -13,9 +13,16 @@ imports a higher one):
 """
 
 import gc as _gc
+import os as _os
 import sys as _sys
 
 __version__ = "0.1.0"
+
+# The statement model's algebra is on matrices of a few hundred rows: a BLAS that spreads each product over
+# every core spends more time waking threads than computing, and two notebooks run at once on two cores. One
+# thread per process, unless the user says otherwise (set before numpy loads its BLAS, where it still counts).
+for _name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+    _os.environ.setdefault(_name, "1")
 
 
 def _collect_after_the_importing_cell() -> None:

@@ -1,137 +1,95 @@
-"""The trend of the casualty rate since the ceasefire, and the monthly expected counts it gives.
+"""The trend of the casualty rate since the ceasefire, and the monthly amounts it expects.
 
-Method (named in notebook 01): the counts between consecutive kept points, with their exposure in days,
-in a Poisson GLM with ``offset = log(days)`` and a linear time term (years since the ceasefire); if the
-Pearson χ²/df exceeds a threshold (default 1.5) a negative binomial (NB2) model is fitted instead. The rate
-ratio per year comes with its 95 % Wald interval; monthly expected counts with a 90 % interval by the
-delta method on the log scale.
+Method (named in notebook 01): the statement model's own rate (:mod:`analysis.statements.rate`), a
+composite-link quasi-Poisson model of the amounts between consecutive cumulative figures (and of the flows
+where no increment reaches) inside the analysis window: ``log(rate per day) = b0 + b1 t`` with ``t`` in
+years since the ceasefire, and a second slope from the 1 January where a quasi-likelihood F test (p < 0.05)
+finds that the decline slowed or quickened. Being a quasi-Poisson fit with an intercept, its fitted amounts
+add up to the observed total whatever the lengths of the periods (a negative binomial NB2 fit would weight
+long periods down and overstate the level). The rate ratio per year comes with a 95 % interval (the
+parameters' covariance scaled by Pearson's dispersion); the expected amount per month with a 90 % interval
+for the mean (delta method) and a predictive one for the count (the mean's uncertainty plus the dispersion
+times the mean).
 """
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-# the statsmodels modules used, not statsmodels.api (which imports all of statsmodels: a quarter second per kernel)
-from statsmodels.discrete.discrete_model import NegativeBinomial
-from statsmodels.genmod import families
-from statsmodels.genmod.generalized_linear_model import GLM
-from statsmodels.tools.tools import add_constant
 
-from ..statements.daily import CEASEFIRE
+from ..statements import rate as rate_model
+from ..statements.model import SeriesFit, yearly_knots
+from ..statements.observations import CEASEFIRE, day
 
 
 @dataclass
 class Trend:
-    """A fitted trend of the casualty rate: ``log(rate per day) = intercept + slope * years``."""
+    """The fitted rate of one measure in the window."""
 
     measure: str
-    model: str  # "Poisson" or "negative binomial (NB2)"
-    params: np.ndarray  # intercept, slope (per year since the ceasefire)
-    cov: np.ndarray
-    pearson_dispersion: float  # Pearson chi2 / df of the Poisson fit
-    alpha: float | None  # NB2 dispersion, if that model was used
-    n_intervals: int
-    rate_ratio_per_year: float = field(init=False)
-    rate_ratio_lower: float = field(init=False)
-    rate_ratio_upper: float = field(init=False)
+    rate: rate_model.RateModel
+    amounts: pd.DataFrame  # start, end (days since the ceasefire), amount: what it was fitted to
+    last_day: int  # the last day of the amounts: the rate is held at its value there beyond it
+    first_day: int = 0  # the window's first day (days since the ceasefire)
 
-    def __post_init__(self):
-        se = float(np.sqrt(self.cov[1, 1]))
-        z = stats.norm.ppf(0.975)
-        self.rate_ratio_per_year = float(np.exp(self.params[1]))
-        self.rate_ratio_lower = float(np.exp(self.params[1] - z * se))
-        self.rate_ratio_upper = float(np.exp(self.params[1] + z * se))
+    @property
+    def rate_ratio(self) -> tuple[float, float, float]:
+        """Rate ratio per year (over the whole window, or before the change of slope) and its 95 % CI."""
+        return self.rate.ratio_per_year("slope")
 
-    def rate_per_day(self, dates) -> np.ndarray:
-        years = (pd.DatetimeIndex(dates) - CEASEFIRE).days.to_numpy() / 365.25
-        return np.exp(self.params[0] + self.params[1] * years)
+    @property
+    def rate_ratio_after(self) -> tuple[float, float, float] | None:
+        """Rate ratio per year after the change of slope (None without one)."""
+        return self.rate.ratio_per_year("after") if "hinge" in self.rate.terms else None
+
+    @property
+    def knot_date(self) -> pd.Timestamp | None:
+        if "hinge" not in self.rate.terms:
+            return None
+        return CEASEFIRE + pd.Timedelta(days=round(self.rate.knot * rate_model.DAYS_PER_YEAR))
+
+    @property
+    def fitted_total(self) -> float:
+        """The fitted amounts summed over the periods fitted (equal to the observed total by construction)."""
+        return float(self.rate.period(self.amounts["start"].to_numpy(), self.amounts["end"].to_numpy())["expected"].sum())
+
+    @property
+    def observed_total(self) -> float:
+        return float(self.amounts["amount"].sum())
 
     def method(self) -> str:
-        extra = f", NB2 alpha = {self.alpha:.3g}" if self.alpha is not None else ""
-        return (f"{self.model} GLM of {self.n_intervals} interval counts with offset log(days) and a linear time term "
-                f"(Pearson chi2/df of the Poisson fit = {self.pearson_dispersion:.2f}{extra})")
+        knot = f", slope changing on {self.knot_date:%d %b %Y}" if self.knot_date is not None else ""
+        return (f"composite-link quasi-Poisson GLM of {self.rate.n} amounts between statements, log-linear in time{knot} "
+                f"(Pearson chi2/df {self.rate.phi:.2f}); fitted total {self.fitted_total:,.0f} against {self.observed_total:,.0f} "
+                "observed")
 
 
-def interval_counts(kept: pd.DataFrame, measure: str, start=None, end=None) -> pd.DataFrame:
-    """Counts between consecutive kept points (the ceasefire counting as 0), with exposure in days.
-
-    Columns: ``start`` (day after the earlier point), ``end``, ``days``, ``count``, ``years`` (the interval's
-    midpoint in years since the ceasefire). With ``start``/``end``, only intervals inside the window.
-    """
-    points = kept[kept["measure"] == measure].sort_values("date")
-    dates = pd.DatetimeIndex([CEASEFIRE]).append(pd.DatetimeIndex(points["date"]))
-    values = np.concatenate([[0.0], points["value"].to_numpy(dtype=float)])
-    days = (dates[1:] - dates[:-1]).days.to_numpy()
-    mid = dates[:-1] + (dates[1:] - dates[:-1]) / 2
-    out = pd.DataFrame({"start": dates[:-1] + pd.Timedelta(days=1), "end": dates[1:], "days": days,
-                        "count": np.diff(values), "years": (mid - CEASEFIRE).days.to_numpy() / 365.25})
-    out = out[out["days"] > 0]
-    if start is not None:
-        out = out[out["start"] >= pd.Timestamp(start)]
-    if end is not None:
-        out = out[out["end"] <= pd.Timestamp(end)]
-    return out.reset_index(drop=True)
-
-
-def _fit_negative_binomial(y, X, exposure):
-    """NB2 by maximum likelihood; None when it fails to converge or has no covariance."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            fit = NegativeBinomial(y, X, exposure=exposure).fit(disp=0, maxiter=500)
-        except (np.linalg.LinAlgError, ValueError):
-            return None
-        cov = np.asarray(fit.cov_params()) if fit.mle_retvals.get("converged") else None
-    if cov is None or not np.all(np.isfinite(cov)) or not np.all(np.isfinite(fit.params)) or fit.params[-1] <= 1e-8:
-        return None
-    return fit
-
-
-def fit_trend(intervals: pd.DataFrame, measure: str = "total", dispersion_threshold: float = 1.5) -> Trend:
-    """Poisson GLM with offset log(days) and a time term; negative binomial if over-dispersed."""
-    if len(intervals) < 3:
-        raise ValueError(f"{measure}: {len(intervals)} intervals are too few for a trend (need 3)")
-    y = intervals["count"].to_numpy(dtype=float)
-    X = add_constant(intervals["years"].to_numpy(dtype=float), has_constant="add")
-    offset = np.log(intervals["days"].to_numpy(dtype=float))
-    poisson = GLM(y, X, family=families.Poisson(), offset=offset).fit()
-    dispersion = float(poisson.pearson_chi2 / poisson.df_resid) if poisson.df_resid > 0 else float("nan")
-    if dispersion > dispersion_threshold:
-        nb = _fit_negative_binomial(y, X, intervals["days"].to_numpy(dtype=float))
-        if nb is not None:
-            params = np.asarray(nb.params)
-            return Trend(measure, "negative binomial (NB2)", params[:2], np.asarray(nb.cov_params())[:2, :2], dispersion,
-                         float(params[2]), len(intervals))
-        # NB2 did not converge (its alpha runs to a boundary): quasi-Poisson, the Poisson fit with its
-        # covariance scaled by the Pearson dispersion, still widens the intervals by the over-dispersion.
-        quasi = GLM(y, X, family=families.Poisson(), offset=offset).fit(scale="X2")
-        return Trend(measure, "quasi-Poisson", np.asarray(quasi.params), np.asarray(quasi.cov_params()), dispersion, None,
-                     len(intervals))
-    return Trend(measure, "Poisson", np.asarray(poisson.params), np.asarray(poisson.cov_params()), dispersion, None, len(intervals))
+def fit_trend(fit: SeriesFit, measure: str, window_start=None, window_end=None) -> Trend:
+    """The trend of ``measure`` from its fitted series' amounts inside the window (whole periods only)."""
+    amounts = fit.amounts
+    lo = day(window_start) if window_start is not None else 0
+    hi = day(window_end) if window_end is not None else int(amounts["end"].max())
+    inside = amounts[(amounts["start"] >= lo) & (amounts["end"] <= hi)]
+    if len(inside) < 4:
+        raise ValueError(f"{measure}: {len(inside)} amounts between statements in the window are too few for a trend (need 4)")
+    knots = yearly_knots(int(inside["start"].min()), int(inside["end"].max()))
+    rm = rate_model.choose_rate(CEASEFIRE, inside["start"], inside["end"], inside["amount"], knots=knots)
+    return Trend(measure, rm, inside.reset_index(drop=True), int(inside["end"].max()), lo)
 
 
 def monthly_expected(trend: Trend, first_month: str, last_month: str, level: float = 0.90) -> pd.DataFrame:
-    """Expected casualties in each calendar month (the model's mean), with a delta-method interval.
-
-    November 2020 counts from the ceasefire (10 Nov). Columns: ``month`` (YYYY-MM), ``measure``,
-    ``expected``, ``lower``, ``upper``.
-    """
-    z = stats.norm.ppf(0.5 + level / 2)
+    """Expected amount in each calendar month (November 2020 from the ceasefire), with the interval for the
+    mean and the predictive interval for the count. Past the trend's last day the rate is held at its value
+    there. Columns: ``month, measure, expected, lower, upper, predictive_lower, predictive_upper``."""
     months = pd.period_range(first_month, last_month, freq="M")
+    columns = ["month", "measure", "expected", "lower", "upper", "predictive_lower", "predictive_upper"]
     if months.empty:
-        return pd.DataFrame(columns=["month", "measure", "expected", "lower", "upper"])
-    days = pd.date_range(max(months[0].start_time, CEASEFIRE + pd.Timedelta(days=1)), months[-1].end_time.normalize(), freq="D")
-    years = (days - CEASEFIRE).days.to_numpy() / 365.25
-    rate = np.exp(trend.params[0] + trend.params[1] * years)
-    month_of_day = months.get_indexer(days.to_period("M"))
-    expected = np.bincount(month_of_day, weights=rate, minlength=len(months))  # sum of the daily rates
-    grad = np.column_stack([expected, np.bincount(month_of_day, weights=years * rate, minlength=len(months))])
-    with np.errstate(divide="ignore", invalid="ignore"):  # a month wholly before the ceasefire expects 0
-        se_log = np.sqrt(np.einsum("ij,jk,ik->i", grad, np.asarray(trend.cov), grad)) / expected
-    return pd.DataFrame({"month": months.astype(str), "measure": trend.measure, "expected": expected,
-                         "lower": expected * np.exp(-z * se_log), "upper": expected * np.exp(z * se_log)},
-                        columns=["month", "measure", "expected", "lower", "upper"])
+        return pd.DataFrame(columns=columns)
+    starts = np.array([max(day(m.start_time), 0) for m in months])
+    ends = np.array([day(m.end_time.normalize()) for m in months])
+    table = trend.rate.period(starts, ends, level=level, hold=trend.last_day)
+    table.insert(0, "measure", trend.measure)
+    table.insert(0, "month", months.astype(str))
+    return table[columns]

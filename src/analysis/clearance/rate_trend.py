@@ -1,9 +1,11 @@
-"""The trend of the monthly clearance rate.
+"""The trend of the clearance rate, with its season.
 
-Method (named in notebook 03): a Gamma GLM with log link of the monthly amounts (direct monthly statements
-and sums of weekly statements covering a whole month, :func:`analysis.clearance.rates.direct_monthly`) on
-time in years; the growth per year comes with its 95 % interval and the expected monthly amount with a
-90 % interval (delta method).
+Method (named in notebook 03): the statement model's own rate (:mod:`analysis.statements.rate`) for the
+scope and measure: a composite-link quasi-Poisson model of the amounts between cumulative statements and of
+the flows where no increment reaches, ``log(rate per day) = b0 + b1 t + g1 sin(2 pi y) + g2 cos(2 pi y)``
+(``t`` in years since the ceasefire, ``y`` the fraction of the calendar year), the season kept where a
+quasi-likelihood F test asks for it. The growth per year is ``exp(b1)`` with its 95 % interval; the expected
+amount per month with a 90 % interval for the mean and a predictive one for the amount.
 """
 
 from __future__ import annotations
@@ -12,61 +14,77 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-# the statsmodels modules used, not statsmodels.api (which imports all of statsmodels: a quarter second per kernel)
-from statsmodels.genmod import families
-from statsmodels.genmod.generalized_linear_model import GLM
-from statsmodels.tools.tools import add_constant
+from scipy import special
 
-from ..statements.daily import CEASEFIRE
+from ..statements import rate as rate_model
+from ..statements.model import SeriesFit
+from ..statements.observations import CEASEFIRE, day
+
+DAYS_PER_MONTH = 365.25 / 12
 
 
 @dataclass
 class RateTrend:
-    """log(expected amount per month) = intercept + slope * years since the ceasefire (Gamma GLM, log link)."""
+    """The fitted rate of one scope and measure (``rate``), held at its value of the last statement beyond it."""
 
     measure: str
-    params: np.ndarray
-    cov: np.ndarray
-    n_months: int
-    scale: float
+    rate: rate_model.RateModel
+    last_day: int
 
     @property
     def growth_per_year(self) -> tuple[float, float, float]:
-        z = stats.norm.ppf(0.975)
-        se = float(np.sqrt(self.cov[1, 1]))
-        return float(np.exp(self.params[1])), float(np.exp(self.params[1] - z * se)), float(np.exp(self.params[1] + z * se))
+        return self.rate.ratio_per_year("slope")
+
+    @property
+    def seasonal(self) -> bool:
+        return "season" in self.rate.terms
+
+    def season_factors(self) -> pd.Series:
+        """The season's factor on the rate in each calendar month (mean 1 over the year); 1 without a season."""
+        months = pd.period_range("2025-01", "2025-12", freq="M")
+        if not self.seasonal:
+            return pd.Series(1.0, index=[p.strftime("%b") for p in months])
+        names = self.rate.names
+        g1, g2 = self.rate.beta[names.index("sin")], self.rate.beta[names.index("cos")]
+        out = []
+        for p in months:
+            doy = np.arange(p.start_time.day_of_year, p.end_time.day_of_year + 1)
+            angle = 2 * np.pi * (doy - 1) / rate_model.DAYS_PER_YEAR
+            out.append(np.exp(g1 * np.sin(angle) + g2 * np.cos(angle)).mean())
+        f = np.array(out)
+        return pd.Series(f / f.mean(), index=[p.strftime("%b") for p in months])
 
     def method(self) -> str:
         g, lo, hi = self.growth_per_year
-        return (f"Gamma GLM (log link) of {self.n_months} monthly amounts on time: x{g:.2f} per year "
-                f"(95% CI {lo:.2f}-{hi:.2f}), dispersion {self.scale:.2f}")
-
-    def projection_inputs(self, today) -> dict:
-        """The trend as :func:`analysis.clearance.projection.projection_table` takes it: intercept, slope, their
-        covariance, and ``today`` on the same time axis (years since the ceasefire)."""
-        return {"intercept": self.params[0], "slope": self.params[1], "cov": self.cov,
-                "start_years": (pd.Timestamp(today) - CEASEFIRE) / pd.Timedelta(days=1) / 365.25}
+        season = "with a yearly season" if self.seasonal else "no season (the F test did not ask for one)"
+        return (f"composite-link quasi-Poisson rate of {self.rate.n} amounts, log-linear in time, {season}: "
+                f"x{g:.2f} per year (95% CI {lo:.2f}-{hi:.2f}), Pearson chi2/df {self.rate.phi:.3g}")
 
     def expected(self, months: pd.PeriodIndex, level: float = 0.90) -> pd.DataFrame:
-        """Expected amount in each month (at its midpoint), with a delta-method interval on the log scale."""
-        z = stats.norm.ppf(0.5 + level / 2)
-        years = ((months.to_timestamp() + pd.Timedelta(days=14)) - CEASEFIRE).days.to_numpy() / 365.25
-        X = np.column_stack([np.ones_like(years), years])
-        eta = X @ self.params
-        se = np.sqrt(np.einsum("ij,jk,ik->i", X, self.cov, X))
-        return pd.DataFrame({"month": months.astype(str), "measure": self.measure, "expected": np.exp(eta),
-                             "lower": np.exp(eta - z * se), "upper": np.exp(eta + z * se)})
+        """Expected amount in each calendar month, with the interval for the mean (``lower``, ``upper``) and the
+        predictive one for the amount (``predictive_lower``, ``predictive_upper``)."""
+        starts = np.array([max(day(p.start_time), 0) for p in months])
+        ends = np.array([day(p.end_time.normalize()) for p in months])
+        table = self.rate.period(starts, ends, level=level, hold=self.last_day)
+        table.insert(0, "measure", self.measure)
+        table.insert(0, "month", months.astype(str))
+        return table
+
+    def projection_inputs(self, today) -> dict:
+        """The trend as :func:`analysis.clearance.projection.projection_table` takes it: the log of the
+        expected hectares per month (averaged over the season, ``I0`` of its amplitude) as ``intercept +
+        slope * years``, their 2x2 covariance, and ``today`` on that axis (years since the ceasefire)."""
+        names = self.rate.names
+        b0, b1 = self.rate.beta[0], self.rate.beta[names.index("slope")]
+        amplitude = np.hypot(self.rate.beta[names.index("sin")], self.rate.beta[names.index("cos")]) if self.seasonal else 0.0
+        idx = [0, names.index("slope")]
+        return {"intercept": float(b0 + np.log(DAYS_PER_MONTH * special.i0(amplitude))), "slope": float(b1),
+                "cov": self.rate.cov[np.ix_(idx, idx)],
+                "start_years": (pd.Timestamp(today) - CEASEFIRE) / pd.Timedelta(days=1) / rate_model.DAYS_PER_YEAR}
 
 
-def fit_rate_trend(monthly: pd.DataFrame, measure: str = "hectares") -> RateTrend:
-    """Fit the trend to monthly amounts (columns ``month`` YYYY-MM and ``value``; one row per month)."""
-    data = monthly.dropna(subset=["value"])
-    data = data[data["value"] > 0]
-    if len(data) < 4:
-        raise ValueError(f"{measure}: {len(data)} monthly figures are too few for a trend (need 4)")
-    months = pd.PeriodIndex(data["month"], freq="M")
-    years = ((months.to_timestamp() + pd.Timedelta(days=14)) - CEASEFIRE).days.to_numpy() / 365.25
-    X = add_constant(years, has_constant="add")
-    fit = GLM(data["value"].to_numpy(dtype=float), X, family=families.Gamma(families.links.Log())).fit()
-    return RateTrend(measure, np.asarray(fit.params), np.asarray(fit.cov_params()), len(data), float(fit.scale))
+def rate_trend(fit: SeriesFit, measure: str) -> RateTrend:
+    """The trend of a fitted series (its rate model)."""
+    if "slope" not in fit.rate.terms:
+        raise ValueError(f"{measure}: the rate has no time term (too few amounts for a trend)")
+    return RateTrend(measure, fit.rate, fit.last_day)

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..data import require_columns
 from ..statements.clearance_reports import MEASURES, period_statements
-from ..statements.daily import CEASEFIRE
+from ..statements.observations import CEASEFIRE
 
 
 BASIS_MONTHLY = "monthly statement"

@@ -151,3 +151,24 @@ def year_mapping(name: str, value, earliest: int = 2020, latest: int = 2200) -> 
     if bad:
         raise ParameterError(f"parameter '{name}' must map labels to calendar years {earliest}-{latest}, got {bad!r}")
     return dict(value)
+
+
+def nowcast_to(value, last_statement, default, name: str = "nowcast_to"):
+    """The day to carry the series on to, as a forecast: an ISO date not before ``last_statement`` (the latest
+    day any fitted statement refers to), or '' for ``default`` (the latest publication date in sources.csv,
+    or the last statement if that is later)."""
+    import pandas as pd
+
+    date = optional_date(name, value)
+    last = pd.Timestamp(last_statement)
+    if date is None:
+        return max(pd.Timestamp(default), last)
+    if date < last:
+        raise ParameterError(f"parameter '{name}' ({value}) is before the last statement ({last:%Y-%m-%d}): the series "
+                             f"runs to its last statement anyway; give a date on or after {last:%Y-%m-%d}, or '' for the "
+                             "latest publication date")
+    if date > last + pd.Timedelta(days=3 * 365):
+        raise ParameterError(f"parameter '{name}' ({value}) is more than three years after the last statement "
+                             f"({last:%Y-%m-%d}): a forecast that far says nothing; give a date up to "
+                             f"{last + pd.Timedelta(days=3 * 365):%Y-%m-%d}")
+    return date

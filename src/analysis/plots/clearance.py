@@ -17,7 +17,8 @@ from ..clearance.per_area import ITEM_TYPES
 from ..clearance.rates import BASIS_CUMULATIVE, BASIS_MONTHLY, BASIS_WEEKLY, CLEARANCE_MONTHLY_COLUMNS
 from ..clearance.series import LABELS, ClearanceSeries
 from ..data import require_columns
-from .style import bound_handles, category_style, draw_bounds, draw_statements, dropped_handle, new_figure, thousands
+from .style import (bound_handles, category_style, draw_bounds, draw_series, draw_statements, dropped_handle,
+                    forecast_handles, new_figure, statement_marks, thousands)
 
 
 SCOPE_LABELS = {"all": "all operators", "anama": "ANAMA's own teams", "mod": "Ministry of Defence engineers"}
@@ -25,24 +26,28 @@ SHORT = {"ap_mines": "AP mines", "at_mines": "AT mines", "uxo": "other ordnance 
 
 
 def plot_cumulative(series: ClearanceSeries, measure: str = "hectares"):
-    """Cumulative amount cleared since the ceasefire, one line and 90 % band per operator scope; the
-    statements as points (kept filled, dropped hollow), bounds ("over 200,000 ha") as grey line markers."""
+    """Cumulative amount cleared since the ceasefire, one fitted line and 90 % band per operator scope (dashed
+    and lighter where a forecast past the scope's last statement); the exact statements as points around it
+    (hollow where the fit down-weights them), rounded figures and bounds ("over 200,000 ha") as grey line
+    markers."""
     fig, ax = new_figure("double", height_cm=9)
     handles, drawn_bounds = [], set()
-    for i, (scope, rec) in enumerate(series.reconciliations.items()):
+    scopes = [s for s in SCOPE_LABELS if not series.daily_of(s, measure).empty]
+    for i, scope in enumerate(scopes):
         style = category_style(i)
         daily = series.daily_of(scope, measure)
-        if daily.empty:
-            continue
-        ax.fill_between(daily["date"], daily["lower"], daily["upper"], color=style["color"], alpha=0.25, linewidth=0)
-        ax.plot(daily["date"], daily["estimate"], color=style["color"], linestyle=style["linestyle"], linewidth=1)
-        obs = rec.observations[rec.observations["measure"] == measure]
-        draw_statements(ax, obs, style)
-        drawn_bounds |= draw_bounds(ax, obs[obs["status"] == "bound"])
+        if scope != "all":  # the other scopes stop reporting years before the nowcast: no forecast drawn for them
+            daily = daily[daily["kind"] == "fit"]
+        draw_series(ax, daily, style["color"], style["color"], linestyle=style["linestyle"], band_alpha=0.25)
+        obs = series.statements[(series.statements["scope"] == scope) & (series.statements["measure"] == measure)]
+        points, bounds = statement_marks(obs, daily["date"].min(), daily["date"].max())
+        draw_statements(ax, points, style)
+        drawn_bounds |= draw_bounds(ax, bounds)
         handles.append(Line2D([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
                               markersize=4, label=SCOPE_LABELS.get(scope, scope)))
     handles += [Patch(facecolor="#999999", alpha=0.35, label="90 % interval"),
-                dropped_handle(),
+                *forecast_handles(series.daily_of("all", measure), "#000000"),
+                dropped_handle("hollow: down-weighted statement"),
                 *bound_handles(drawn_bounds, "bound or rounded figure")]
     ax.set_ylabel(f"{LABELS[measure]} since 10 Nov 2020")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
@@ -53,15 +58,23 @@ def plot_cumulative(series: ClearanceSeries, measure: str = "hectares"):
 
 
 def add_rate_trend(fig, trend, first_month: str, last_month: str) -> None:
-    """Draw the fitted monthly-rate trend (dashed, with its 90 % interval) on a monthly-rate figure."""
-    import pandas as pd
-
-    expected = trend.expected(pd.period_range(first_month, last_month, freq="M"))
+    """Draw the fitted rate with its season (a line, dashed past the last statement) and its 90 % interval on
+    a monthly-rate figure."""
+    months = pd.period_range(first_month, last_month, freq="M")
+    expected = trend.expected(months)
     x = pd.PeriodIndex(expected["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
     ax = fig.axes[0]
-    ax.plot(x, expected["expected"], color="#000000", linestyle="--", linewidth=1, label="trend (Gamma GLM)")
+    last = trend.rate.origin + pd.Timedelta(days=trend.last_day)
+    fit = (x <= last)
     ax.fill_between(x, expected["lower"], expected["upper"], color="#000000", alpha=0.1, linewidth=0,
-                    label="trend's 90 % interval")
+                    label="rate's 90 % interval")
+    ax.plot(x[fit], expected["expected"][fit], color="#000000", linewidth=1,
+            label="fitted rate" + (" with its season" if trend.seasonal else ""))
+    if (~fit).any():
+        joined = np.flatnonzero(~fit)
+        joined = np.r_[max(joined[0] - 1, 0), joined]
+        ax.plot(x[joined], expected["expected"].to_numpy()[joined], color="#000000", linewidth=1, linestyle="--",
+                label="the rate carried on (forecast)")
     ax.legend(loc="upper left", fontsize=7)
 
 

@@ -54,12 +54,49 @@ def draw_statements(ax, statements, style: dict) -> None:
                        edgecolors=style["color"], linewidths=0.8, zorder=3)
 
 
-def dropped_handle():
+def dropped_handle(label: str = "hollow: dropped statement"):
     """The legend entry that explains hollow markers."""
     from matplotlib.lines import Line2D
 
     return Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor="#000000",
-                  markersize=4, label="hollow: dropped statement")
+                  markersize=4, label=label)
+
+
+def draw_series(ax, daily, line_colour: str, band_colour: str, linestyle="-", band_alpha: float = 0.35) -> None:
+    """A fitted daily series (columns ``date, estimate, lower, upper, kind``): the estimate as a line and its
+    90 % interval as a band where ``kind`` is ``fit``; dashed and lighter where it is a ``forecast``."""
+    fit = daily[daily["kind"] == "fit"]
+    ahead = daily[daily["kind"] != "fit"]
+    if len(fit):
+        ax.fill_between(fit["date"], fit["lower"], fit["upper"], color=band_colour, alpha=band_alpha, linewidth=0)
+        ax.plot(fit["date"], fit["estimate"], color=line_colour, linestyle=linestyle, linewidth=0.9)
+    if len(ahead):
+        joined = daily.iloc[max(len(fit) - 1, 0):]
+        ax.fill_between(joined["date"], joined["lower"], joined["upper"], color=band_colour, alpha=band_alpha / 2.5,
+                        linewidth=0)
+        ax.plot(joined["date"], joined["estimate"], color=line_colour, linestyle=(0, (3, 2)), linewidth=0.9)
+
+
+def forecast_handles(daily, line_colour: str) -> list:
+    """The legend entry of the forecast stretch (none when the series has none)."""
+    from matplotlib.lines import Line2D
+
+    if (daily["kind"] != "fit").any():
+        return [Line2D([], [], color=line_colour, linestyle=(0, (3, 2)), linewidth=0.9,
+                       label=f"forecast to {daily['date'].max():%d %b %Y} (lighter band)")]
+    return []
+
+
+def statement_marks(statements, first, last):
+    """The statements of one series as a figure marks them: exact cumulative figures (``status`` kept when
+    fitted, dropped when down-weighted) and the rounded figures and bounds (``qualifier`` at_least, at_most,
+    approx), in the dates shown. Flows and statements not fitted are left to the tables."""
+    s = statements[(statements["kind"] == "stock") & statements["date"].between(first, last)]
+    exact = s[(s["lo"] == s["hi"]) & s["status"].isin(["fitted", "down-weighted"])].copy()
+    exact["status"] = exact["status"].map({"fitted": "kept", "down-weighted": "dropped"})
+    windows = s[(s["lo"] != s["hi"]) & (s["status"] != "not fitted")].copy()
+    windows["qualifier"] = windows["qualifier"].where(windows["qualifier"].isin(["at_least", "at_most"]), "approx")
+    return exact, windows
 
 
 def draw_bounds(ax, bounds) -> set[str]:

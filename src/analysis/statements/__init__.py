@@ -1,1 +1,1 @@
-"""Statements to observations to one series per measure: what each statement file says, the reconciliation, the daily estimates."""
+"""Statements to observations to one series per measure: what each statement says (observations), the statement model (a rate, latent weekly amounts, every statement a linear functional of them), parts that add up, our own backtest; and the first pass that notebook 02 reads."""

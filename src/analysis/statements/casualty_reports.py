@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .daily import CEASEFIRE
+from .observations import CEASEFIRE
 from .reconcile import OBSERVATION_COLUMNS, Reconciliation, reconcile
 
 #: The curation flag of an old total repeated after a newer one: listed, never a point of the series.

@@ -1,108 +1,27 @@
-"""Observations from ``clearance_reports.csv``, one operator scope at a time (``operators``: ``all``,
-``anama``, ``mod``; scopes are never mixed): the cumulative figures since the ceasefire and their
-reconciliation into one series per measure, the variability of the weekly figures, and the direct period
-figures (weekly, monthly, annual, ...) in long form.
+"""The direct period figures of ``clearance_reports.csv`` (weekly, monthly, annual, ...) in long form, one
+operator scope at a time (``operators``: ``all``, ``anama``, ``mod``; scopes are never mixed), relays collapsed
+(:func:`period_statements`): the monthly rates, the cross-checks and the rates per area start from them. The
+series themselves come from the statement model (:mod:`analysis.statements.observations` and
+:mod:`analysis.statements.model`).
 
 Measures: ``hectares`` (area released as "cleared": includes battle-area clearance and survey-based
 release), ``ap_mines`` (anti-personnel mines), ``at_mines`` (anti-tank mines), ``uxo`` (other explosive
 ordnance).
-
-- *Reconciliation*: the cumulative statements of one scope (all territory; the Gazakh-only figures are
-  not added) go through :func:`analysis.statements.reconcile.reconcile` with a body priority; corrections
-  (swapped AP/AT counts, "453,900 ha") are applied at load time.
-- *Period figures* (:func:`period_statements`): the statements that give the amount of one period, relays
-  collapsed; the monthly rates, the cross-checks and the rates per area start from them.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..data import has_flag, require_columns
-from .reconcile import OBSERVATION_COLUMNS, Reconciliation, reconcile
 
 
 MEASURES = ["hectares", "ap_mines", "at_mines", "uxo"]
-DEFAULT_PRIORITY = ["anama", "cabinet", "presidential_administration", "president", "mfa", "mod",
-                    "mine_action_review", "azcbl", "government_other", "media"]
 #: Bases of the statements that give the amount of one period (not a cumulative total).
 PERIOD_BASES = ("weekly", "monthly", "quarterly", "annual", "year_to_date", "interval")
 PERIOD_COLUMNS = ["record_id", "basis", "period_start", "period_end", "days", "measure", "value", "qualifier",
                   "reporting_body", "flags", "operators", "territory", "duplicate_of", "relays"]
 NOT_USED_COLUMNS = ["record_id", "measure", "reason"]
-
-
-def _qualifier(row, measure: str) -> str:
-    q = row["hectares_qualifier"] if measure == "hectares" else row["items_qualifier"]
-    return "exact" if pd.isna(q) else str(q)
-
-
-def observations(reports: pd.DataFrame, scope: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Observations of the cumulative measures of one operator scope, and the statements not used (with why)."""
-    rows, not_used = [], []
-    for rid, row in reports.to_dict("index").items():  # plain dicts: a Series per row cost more than the work
-        why = ""
-        if row["operators"] != scope:
-            continue  # another scope: reported by that scope's reconciliation
-        if row["basis"] != "cumulative":
-            article = "an" if str(row["basis"])[0] in "aeiou" else "a"
-            why = f"{article} {str(row['basis']).replace('_', '-')} figure: used in the monthly rates and cross-checks"
-        elif row["reporting_body"] == "mine_action_review":
-            why = "Mine Action Review counts land released (cancelled, reduced and cleared): another measure"
-        elif row["territory"] != "all":
-            why = f"covers {row['territory']} only: not added to the national series"
-        elif isinstance(row["flags"], str) and "stale" in row["flags"].split(";"):
-            why = "flagged stale by the curation: an old total repeated after a newer one"
-        elif pd.isna(row["period_start"]):
-            why = "the period's start is not stated"
-        elif not pd.Timestamp("2020-11-01") <= row["period_start"] <= pd.Timestamp("2020-11-30"):
-            why = f"counts from {row['period_start']:%Y-%m-%d}, not from the ceasefire"
-        elif pd.isna(row["as_of_date"]):
-            why = "no as-of date"
-        elif row["as_of_date_precision"] == "year":
-            why = "as-of date known only to the year"
-        if why:
-            not_used.append({"record_id": rid, "reason": why})
-            continue
-        date, note = row["as_of_date"], ""
-        if row["as_of_date_precision"] == "month":
-            date, note = date + pd.Timedelta(days=14), "as-of date known to the month: placed on the 15th"
-        values = {m: row[m] for m in MEASURES if not pd.isna(row[m])}
-        if not values:
-            not_used.append({"record_id": rid, "reason": "gives no hectares nor a split of items"})
-            continue
-        for measure, value in values.items():
-            rows.append({"record_id": rid, "date": date, "measure": measure, "value": float(value),
-                         "qualifier": _qualifier(row, measure), "reporting_body": str(row["reporting_body"]),
-                         "derived": False, "duplicate_of": None if pd.isna(row["duplicate_of"]) else row["duplicate_of"],
-                         "note": note})
-    return pd.DataFrame(rows, columns=OBSERVATION_COLUMNS), pd.DataFrame(not_used, columns=["record_id", "reason"])
-
-
-def reconcile_clearance(reports: pd.DataFrame, scope: str = "all", priority: list[str] | None = None) -> Reconciliation:
-    """The reconciled cumulative series of each measure for one operator scope."""
-    obs, not_used = observations(reports, scope)
-    result = reconcile(obs, list(priority or DEFAULT_PRIORITY))
-    result.not_used = not_used
-    return result
-
-
-def weekly_variability(reports: pd.DataFrame, scope: str, measure: str) -> float:
-    """Coefficient of variation (sd / mean) of the weekly figures of a scope and measure (relays left out).
-
-    Falls back to the all-operator weeks when the scope has fewer than 8 weekly figures.
-    """
-    def cv(sel):
-        values = sel[measure].dropna().astype(float)
-        values = values[values > 0]
-        return (float(values.std(ddof=1) / values.mean()), len(values)) if len(values) >= 2 else (np.nan, len(values))
-
-    weekly = reports[(reports["basis"] == "weekly") & (reports["territory"] == "all") & ~has_flag(reports, "duplicate")]
-    value, n = cv(weekly[weekly["operators"] == scope])
-    if n < 8 and scope != "all":
-        value, n = cv(weekly[weekly["operators"] == "all"])
-    return value if np.isfinite(value) else 1.0
 
 
 def period_statements(reports: pd.DataFrame, scope: str = "all", territory: str = "all",

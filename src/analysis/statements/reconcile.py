@@ -5,7 +5,7 @@ The rules, applied per measure in this order (each is tested on a small hand-mad
 1. **Relays collapse.** A row flagged ``duplicate`` gives nothing new where the statement it relays
    (``duplicate_of``) gives the same measure with the same value; a relay that adds a measure keeps it.
 2. **Bounds are constraints, not counts.** ``at_least``, ``at_most`` and rounded ``approx`` figures
-   are kept aside and checked against the final series (``check_bounds``). An ``approx`` figure printed
+   are kept aside (status ``bound``). An ``approx`` figure printed
    to the unit ("some 30,836 mines") is not a rounded figure, whatever the adverb, and counts as exact.
 3. **One figure per date.** Identical figures on the same date collapse to the one from the
    highest-priority body; different figures on the same date are resolved by the body priority
@@ -267,19 +267,3 @@ def reconcile(observations: pd.DataFrame, priority: list[str]) -> Reconciliation
     return Reconciliation(kept.reset_index(drop=True), obs, pd.DataFrame(columns=["record_id", "reason"]))
 
 
-def check_bounds(bounds: pd.DataFrame, daily: pd.DataFrame, approx_tolerance: float = 0.05) -> pd.DataFrame:
-    """Is each bound consistent with the daily series? Adds ``estimate``, ``lower``, ``upper``, ``consistent``.
-
-    ``at_least v`` holds if the upper end of the interval is ≥ v; ``at_most v`` if the lower end is ≤ v;
-    ``approx v`` if the interval overlaps v ± max(5, 5 %). A bound outside the series' dates is ``NA``.
-    """
-    merged = bounds.merge(daily, on=["date", "measure"], how="left")
-    v = merged["value"].astype(float)
-    tol = np.maximum(5.0, approx_tolerance * v)
-    consistent = np.where(
-        merged["qualifier"] == "at_least", merged["upper"] >= v,
-        np.where(merged["qualifier"] == "at_most", merged["lower"] <= v,
-                 (merged["upper"] >= v - tol) & (merged["lower"] <= v + tol)),
-    )
-    merged["consistent"] = pd.array(np.where(merged["estimate"].isna(), None, consistent), dtype="boolean")
-    return merged
