@@ -172,3 +172,34 @@ def targets(scores: pd.DataFrame) -> pd.DataFrame:
     out["width_target"] = limit
     out["width_ok"] = np.where(limit.notna(), out["median_half_width"] < limit, np.nan)
     return out
+
+
+def describe(checked: pd.DataFrame) -> str:
+    """The reading of the backtest, from its scores (:func:`targets`): which assessed series meet the targets,
+    which fall short and how (too many misses: the intervals are too narrow; too few: too wide; or too wide
+    for the width target), and which have too few held-out statements to be assessed. Markdown."""
+    lines = []
+    tests = {"leave_one_out": "leave one out", "rolling_origin": "rolling origin"}
+    assessed = checked[checked["assessed"]]
+    met = assessed[assessed["coverage_ok"] & (assessed["width_ok"].isna() | (assessed["width_ok"] == True))]  # noqa: E712
+    short = assessed.drop(met.index)
+    if len(met):
+        lines.append("**Met.** " + "; ".join(
+            f"{r.series} ({tests[r.test]}: {r.coverage_90:.1%} of {r.n} inside the 90 % interval"
+            + (f", median half-width {r.median_half_width:.1%}" if pd.notna(r.width_target) else "") + ")"
+            for r in met.itertuples()) + ".")
+    for r in short.itertuples():
+        why = []
+        if r.coverage_90 < TARGET_COVERAGE[0]:
+            why.append(f"only {r.coverage_90:.1%} of {r.n} held-out figures fall inside the 90 % interval "
+                       f"(95 % CI {r.lower_90:.0%}-{r.upper_90:.0%}): the intervals are too narrow here")
+        elif r.coverage_90 > TARGET_COVERAGE[1]:
+            why.append(f"{r.coverage_90:.1%} of {r.n} fall inside the 90 % interval: wider than it needs to be")
+        if pd.notna(r.width_target) and r.width_ok == False:  # noqa: E712
+            why.append(f"the median half-width {r.median_half_width:.1%} is above the {r.width_target:.0%} target")
+        lines.append(f"**Short: {r.series}, {tests[r.test]}.** " + "; ".join(why) + ".")
+    few = checked[~checked["assessed"] & (checked["n"] > 0)]
+    if len(few):
+        lines.append("**Not assessed** (fewer than 10 held-out figures): " + ", ".join(
+            f"{r.series} ({tests[r.test]}, {r.n})" for r in few.itertuples()) + ".")
+    return "\n\n".join(lines)
