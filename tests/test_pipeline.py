@@ -122,11 +122,14 @@ def test_parallel_kernels_start_in_their_notebooks_folder_and_leave_the_cwd(tmp_
         assert "without encryption" not in log
 
 
-def test_notebooks_with_most_figures_start_first():
-    order = [nb.stem for nb in runner.longest_first(NOTEBOOKS)]
+def test_the_longest_notebooks_start_first():
+    order = runner.longest_first(NOTEBOOKS)
     made = read_manifest(paths.FIGURES)["notebooks"]
-    counts = [len(made[name]["figures"]) for name in order]
-    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    seconds = [runner.expected_seconds(nb, made) for nb in order]
+    assert seconds == sorted(seconds, reverse=True) and seconds[0] > seconds[-1]
+    # the backtest (one figure, many refits) declares its analysis time and starts first
+    assert order[0].stem == "04_validation"
+    assert runner.expected_seconds(order[-1], made) == len(made[order[-1].stem]["figures"]) * runner.FIGURE_SECONDS
 
 
 def test_clean_drops_volatile_metadata_and_merges_split_prints():

@@ -92,9 +92,12 @@ def _daily_of(daily: pd.DataFrame, scope: str, measure: str) -> pd.DataFrame:
     return daily[(daily["scope"] == scope) & (daily["measure"] == measure)].sort_values("date").reset_index(drop=True)
 
 
-def analyse(reports: pd.DataFrame, sources: pd.DataFrame, *, scopes=SCOPES, corrected=(), nowcast_to=None) -> ClearanceSeries:
+def analyse(reports: pd.DataFrame, sources: pd.DataFrame, *, scopes=SCOPES, corrected=(), nowcast_to=None,
+            coherent_scopes=("all",)) -> ClearanceSeries:
     """Fit every scope and measure from every statement, make the items add up, and carry each series to
-    ``nowcast_to`` (default: the scope's last statement)."""
+    ``nowcast_to`` (default: the scope's last statement). The combined counts (mines, items) are fitted, and
+    the parts made to add up with them, for the scopes in ``coherent_scopes`` (all operators: the other scopes
+    have few statements of combined counts); elsewhere each measure stands on its own fit."""
     fits, skipped, daily_parts, statements, not_used = {}, {}, [], [], []
     now = day(nowcast_to) if nowcast_to is not None else None
     for scope in scopes:
@@ -104,7 +107,7 @@ def analyse(reports: pd.DataFrame, sources: pd.DataFrame, *, scopes=SCOPES, corr
             continue
         scope_now = now if now is not None else int(obs.loc[obs["fitted"], "end_hi"].max())
         own = {}
-        for m in MEASURES + list(CLEARANCE_COMBINED):
+        for m in MEASURES + (list(CLEARANCE_COMBINED) if scope in coherent_scopes else []):
             sel = obs[obs["measure"] == m]
             if not sel["fitted"].any():
                 continue
@@ -119,7 +122,7 @@ def analyse(reports: pd.DataFrame, sources: pd.DataFrame, *, scopes=SCOPES, corr
             statements.append(f.observations.assign(scope=scope))
         if "hectares" in own:
             daily_parts.append(own["hectares"].assign(measure="hectares", scope=scope))
-        if all(b in own for b in coherence.ITEM_BOTTOM):
+        if scope in coherent_scopes and all(b in own for b in coherence.ITEM_BOTTOM):
             sums = {k: v for k, v in coherence.ITEM_SUMS.items() if k in own}
             coh = coherence.reconcile_daily(own, coherence.ITEM_BOTTOM, sums,
                                             lambda m, est, s=scope: fits[(s, m)].scales.official(est))

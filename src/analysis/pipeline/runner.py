@@ -7,8 +7,8 @@ never leaving half a result behind.
   signature of the last run is kept in ``figures/manifest.json``, so a rerun with nothing changed (or
   a fresh clone) does nothing and touching a file without changing it re-runs nothing. ``--force``
   re-runs everything (CI does, to prove the committed outputs are reproducible).
-- **Parallel.** Independent notebooks run at once, one per core, the longest (most figures) first; a line
-  per notebook shows its time.
+- **Parallel.** Independent notebooks run at once, one per core, the longest (figures and declared analysis
+  time) first; a line per notebook shows its time.
 - **Staged.** Each notebook runs with its ``output_dir``/``processed_dir`` parameters pointing to a
   private staging folder; only when every cell succeeded are its figures, tables and the executed
   notebook (cleaned of papermill's injected cell and of volatile metadata) moved into place and the
@@ -266,17 +266,33 @@ def _run_staged(notebook: Path, force: bool, package: str, record: bool = True) 
     return f"ran {name} in {time.perf_counter() - start:.1f} s"
 
 
-def longest_first(notebooks: list[Path]) -> list[Path]:
-    """The notebooks in the order to start them: those that made the most figures last time first.
+#: What a figure costs a notebook, in seconds of a kernel on this project's 2-core machine (layout, SVG, PDF,
+#: PNG): the unit of a notebook's expected running time.
+FIGURE_SECONDS = 0.33
 
-    Figures are most of a notebook's running time, so starting the longest first keeps the cores busy to
-    the end instead of leaving the longest notebook to run alone (longest-processing-time scheduling).
-    The count comes from the manifest, so the order is the same on every machine; unknown notebooks keep
-    their given order, after the known ones with figures.
+
+def expected_seconds(notebook: Path, made: dict) -> float:
+    """A notebook's expected running time: its figures of the last run (from the manifest) at
+    :data:`FIGURE_SECONDS` each, plus the seconds of analysis it declares in ``metadata.azmine.analysis_seconds``
+    (the backtest's refits take longer than all its figures). Declared, not measured: the order must be the
+    same on every machine and the manifest the same bytes on every run."""
+    figures = len(made.get(Path(notebook).stem, {}).get("figures", []))
+    try:
+        declared = json.loads(Path(notebook).read_text(encoding="utf-8"))["metadata"].get("azmine", {}).get("analysis_seconds", 0)
+    except (OSError, ValueError):
+        declared = 0
+    return figures * FIGURE_SECONDS + float(declared or 0)
+
+
+def longest_first(notebooks: list[Path]) -> list[Path]:
+    """The notebooks in the order to start them: the longest expected first (:func:`expected_seconds`).
+
+    Starting the longest first keeps the cores busy to the end instead of leaving the longest notebook to run
+    alone (longest-processing-time scheduling). Unknown notebooks keep their given order, after the known ones.
     """
     made = read_manifest(paths.FIGURES)["notebooks"]
-    count = {Path(nb).stem: len(made.get(Path(nb).stem, {}).get("figures", [])) for nb in notebooks}
-    return sorted(notebooks, key=lambda nb: -count[Path(nb).stem])
+    cost = {Path(nb).stem: expected_seconds(nb, made) for nb in notebooks}
+    return sorted(notebooks, key=lambda nb: -cost[Path(nb).stem])
 
 
 def run_all(notebooks: list[Path], force: bool = False, workers: int | None = None, record: bool = True) -> int:

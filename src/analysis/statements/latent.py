@@ -154,7 +154,13 @@ class Prior:
         return cov
 
     def precision(self) -> np.ndarray:
-        """The inverse of the prior covariance (Woodbury when it is diagonal plus low rank)."""
+        """The inverse of the prior covariance (Woodbury when it is diagonal plus low rank), computed once."""
+        cached = self.__dict__.get("_precision")
+        if cached is None:
+            cached = self.__dict__["_precision"] = self._precision()
+        return cached
+
+    def _precision(self) -> np.ndarray:
         if self.level > 0:
             c = linalg.cho_factor(self.covariance(), check_finite=False)
             return linalg.cho_solve(c, np.eye(len(self.mu)), check_finite=False)

@@ -306,7 +306,8 @@ def fit_series(obs: pd.DataFrame, *, key: str, relative: bool, season: bool, now
                                   obs["fitted"].astype(float))
     is_stock = ~flow
     g = latent.functional(lat_obs, weeks)
-    f = latent.fit(lat_obs, prior, stock=is_stock, g=g)
+    tol = 1e-3 if light else 1e-4  # a refit of the backtest needs its forecast to the unit, not to a tenth of it
+    f = latent.fit(lat_obs, prior, stock=is_stock, g=g, tol=tol)
     if relative:  # the flows' own relative error, from their leave-one-out residuals (less their predictive variance)
         sel = flow & obs["fitted"].to_numpy() & lat_obs.exact & (values > 0)
         if sel.sum() >= 8:
@@ -318,7 +319,7 @@ def fit_series(obs: pd.DataFrame, *, key: str, relative: bool, season: bool, now
             flow_scale = float(np.sqrt(max(np.median(excess) / 0.4549, MIN_FLOW_SCALE ** 2)))  # median of chi2(1)
             scale = np.where(flow, np.maximum(own, flow_scale * np.abs(values)), own)
             lat_obs.scale = scale
-            f = latent.fit(lat_obs, prior, stock=is_stock, g=g, start=f)
+            f = latent.fit(lat_obs, prior, stock=is_stock, g=g, start=f, tol=tol)
     out = obs.copy()
     out["scale"] = scale
     out["weight"] = np.where(out["fitted"], f.weights, 0.0)
