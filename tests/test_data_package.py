@@ -236,3 +236,18 @@ def _text(quote):
     for cut in ("[...excerpt cut]", "\u2026"):
         text = text.removesuffix(cut).rstrip()
     return text
+
+
+def test_every_reporting_body_has_a_name_in_words():
+    """Legends and generated text name bodies in words: every code the descriptor allows has a name."""
+    import json
+
+    from analysis.data.bodies import BODY_NAMES, body_name
+    from analysis.pipeline import paths
+
+    descriptor = json.loads((paths.RAW / "datapackage.json").read_text(encoding="utf-8"))
+    codes = {code for r in descriptor["resources"] for f in r["schema"]["fields"] if f["name"] == "reporting_body"
+             for code in f.get("constraints", {}).get("enum", [])}
+    assert codes and codes <= set(BODY_NAMES)
+    assert body_name("pgo") == "Prosecutor General's Office" and body_name("pgo", short=True) == "Prosecutor General"
+    assert body_name("some_new_body") == "some new body"
