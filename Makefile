@@ -14,10 +14,15 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt pyproject.toml
+# JupyterLab reads <environment>/share/jupyter/lab/settings/overrides.json as the defaults of its settings:
+# the project's (jupyter/overrides.json) turn off the news prompt and the update check.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@mkdir -p $(dir $(LAB_OVERRIDES)) && cp jupyter/overrides.json $(LAB_OVERRIDES)
 	@touch $@
 
 env: $(STAMP) ## Create or update the virtual environment (.venv) and install the package editable

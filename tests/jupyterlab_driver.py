@@ -33,8 +33,7 @@ def jupyterlab(root: Path, timeout: float = 60):
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False", "--allow-root", f"--LabApp.workspaces_dir={root / '.workspaces'}",
-         f"--LabApp.user_settings_dir={root / '.settings'}",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+         f"--LabApp.user_settings_dir={root / '.settings'}"],  # no news or update flags: the project's overrides.json
         stdout=log, stderr=subprocess.STDOUT, cwd=root)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -62,3 +62,23 @@ def test_notebook_runs_in_jupyterlab(lab, name):
 def test_a_broken_notebook_is_reported_as_failing(lab):
     result = _run(lab, "99_broken.ipynb")
     assert len(result["errors"]) == 1 and "deliberately broken for the test" in result["errors"][0]
+
+
+def test_jupyterlab_does_not_ask_about_news_on_first_start(lab):
+    """A first start (empty user settings) with the project's environment: the settings override that
+    `make env` installs (jupyter/overrides.json) answers the news question, so no toast asks it."""
+    import sys
+    from pathlib import Path
+
+    installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert installed.read_bytes() == (paths.ROOT / "jupyter" / "overrides.json").read_bytes()
+    browser, base, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{base}/lab/workspaces/news-check/tree/notebooks?reset&token={token}", timeout=120_000)
+        page.wait_for_selector(".jp-DirListing-content", timeout=120_000)
+        page.wait_for_timeout(4000)  # the announcements plugin asks a few seconds after start
+        assert page.get_by_text("official Jupyter news").count() == 0
+        assert page.locator(".jp-Notification-Toast-info, .Toastify__toast").filter(has_text="news").count() == 0
+    finally:
+        page.close()

@@ -111,9 +111,11 @@ def test_make_figures_on_a_copy_of_the_project_takes_the_new_release(tmp_path):
     for folder in ("data", "notebooks", "figures"):
         shutil.copytree(paths.ROOT / folder, root / folder)
     shutil.copy(paths.ROOT / "requirements.txt", root / "requirements.txt")
+    shutil.copy(paths.ROOT / "README.md", root / "README.md")
     add_row(root / "data" / "raw" / "sources.csv", NEW_SOURCE)
     add_row(root / "data" / "raw" / "casualty_reports.csv", NEW_STATEMENT)
     ours = {p: p.read_bytes() for d in ("figures", "data/processed") for p in (paths.ROOT / d).iterdir() if p.is_file()}
+    ours_readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
 
     env = dict(os.environ, AZMINE_ROOT=str(root))
     nbs = sorted(str(p) for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -133,3 +135,26 @@ def test_make_figures_on_a_copy_of_the_project_takes_the_new_release(tmp_path):
         "data/raw/casualty_reports.csv"]
     assert (root / "figures" / "01_cumulative_total.png").read_bytes() != (paths.FIGURES / "01_cumulative_total.png").read_bytes()
     assert ours == {p: p.read_bytes() for d in ("figures", "data/processed") for p in (paths.ROOT / d).iterdir() if p.is_file()}
+    assert (paths.ROOT / "README.md").read_text(encoding="utf-8") == ours_readme
+
+    # the README's headline gives the new day and number; outside its generated blocks the README is unchanged
+    from analysis.pipeline import frontpage
+
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    head = frontpage._split(readme, "headline")[1]
+    row = next(line for line in head.splitlines() if line.startswith("| People killed or injured"))
+    figure = f"{round(total.loc['2026-04-20', 'estimate']):,}"  # within one person of 421 (asserted above)
+    assert f"| {figure} (" in row and "| 20 April 2026 |" in row, row
+    assert "20 April 2026" in frontpage._split(readme, "gallery")[1]  # the cumulative figure's caption
+    for block in frontpage.BLOCKS:
+        readme = readme.replace(frontpage._split(readme, block)[1], "")
+        ours_readme = ours_readme.replace(frontpage._split(ours_readme, block)[1], "")
+    assert readme == ours_readme
+    # the readings of the notebooks that read casualty_reports.csv give the new day and number
+    def markdown_outputs(name):
+        nb = json.loads((root / "notebooks" / name).read_text(encoding="utf-8"))
+        return "\n".join("".join(o["data"]["text/markdown"]) for c in nb["cells"] for o in c.get("outputs", [])
+                         if "text/markdown" in o.get("data", {}))
+    assert f"By 20 April 2026, the day of the last statement, the series gives {figure} (" in markdown_outputs("01_casualty_trends.ipynb")
+    assert "Carried on to 20 April 2026 as a forecast" in markdown_outputs("03_clearance_rates.ipynb")
+    assert "20 April 2026" in manifest["figures"]["01_cumulative_total"]["caption"]

@@ -23,6 +23,7 @@ SUBPACKAGE_STAGES = {
     "analysis.casualties": 3,
     "analysis.clearance": 3,
     "analysis.plots": 4,
+    "analysis.readings": 4,
 }
 MODULE_STAGES = {
     "analysis": 0,  # the package itself: the garbage-collector pause and the versions, nothing of its own
@@ -33,6 +34,7 @@ MODULE_STAGES = {
     "analysis.pipeline.processed": 5,
     "analysis.pipeline.runner": 5,
     "analysis.pipeline.report": 5,
+    "analysis.pipeline.frontpage": 5,
 }
 #: Calls that make or save a figure; only analysis.plots makes them.
 FIGURE_CALLS = {"savefig", "save_figure", "new_figure", "subplots", "add_subplot", "add_axes", "figure"}

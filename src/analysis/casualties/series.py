@@ -206,13 +206,15 @@ def annual_cross_check(reports: pd.DataFrame, analysis: CasualtyAnalysis) -> pd.
 
 
 def trend_table(analysis: CasualtyAnalysis) -> pd.DataFrame:
-    """One row per measure: the rate ratio per year with its 95 % CI (and after a change of slope), Pearson's
-    dispersion, the amounts fitted, and the fitted against the observed total."""
+    """One row per measure: the window of the amounts fitted (``from``, ``to``), the rate ratio per year with its
+    95 % CI (and after a change of slope), Pearson's dispersion, the amounts fitted, and the fitted against the
+    observed total."""
     rows = []
     for measure, t in analysis.trends.items():
         rr, lo, hi = t.rate_ratio
         after = t.rate_ratio_after
-        rows.append({"measure": measure, "rate_ratio_per_year": rr, "lower_95": lo, "upper_95": hi,
+        rows.append({"measure": measure, "from": CEASEFIRE + pd.Timedelta(days=t.first_day),
+                     "to": CEASEFIRE + pd.Timedelta(days=t.last_day), "rate_ratio_per_year": rr, "lower_95": lo, "upper_95": hi,
                      "slope_changes": f"{t.knot_date:%Y-%m-%d}" if t.knot_date is not None else "",
                      "rate_ratio_after": after[0] if after else np.nan, "after_lower_95": after[1] if after else np.nan,
                      "after_upper_95": after[2] if after else np.nan, "pearson_chi2_per_df": t.rate.phi,

@@ -88,3 +88,20 @@ def rate_trend(fit: SeriesFit, measure: str) -> RateTrend:
     if "slope" not in fit.rate.terms:
         raise ValueError(f"{measure}: the rate has no time term (too few amounts for a trend)")
     return RateTrend(measure, fit.rate, fit.last_day)
+
+
+def trend_table(fits: dict, scope: str = "all", measures=("hectares", "ap_mines", "at_mines", "uxo")) -> pd.DataFrame:
+    """One row per measure of ``scope``: the window of the amounts fitted (``from``, ``to``), the growth of the
+    rate per year with its 95 % CI, whether it has a season, the amounts fitted and the method."""
+    rows = []
+    for m in measures:
+        f = fits.get((scope, m))
+        if f is None or "slope" not in f.rate.terms:
+            continue
+        t = rate_trend(f, m)
+        g, lo, hi = t.growth_per_year
+        rows.append({"scope": scope, "measure": m, "from": CEASEFIRE + pd.Timedelta(days=int(f.amounts["start"].min())),
+                     "to": CEASEFIRE + pd.Timedelta(days=int(f.amounts["end"].max())), "growth_per_year": g, "lower_95": lo,
+                     "upper_95": hi, "seasonal": t.seasonal, "amounts": t.rate.n, "method": t.method()})
+    return pd.DataFrame(rows, columns=["scope", "measure", "from", "to", "growth_per_year", "lower_95", "upper_95", "seasonal",
+                                       "amounts", "method"])

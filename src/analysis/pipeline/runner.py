@@ -332,7 +332,13 @@ def main(argv: list[str]) -> int:
     if not names:
         print("usage: python -m analysis.pipeline.runner [--force] NOTEBOOK.ipynb [...]", file=sys.stderr)
         return 2
-    return run_all([Path(n) for n in names], force=force)
+    status = run_all([Path(n) for n in names], force=force)
+    if status == 0:
+        from . import frontpage  # the README's headline and gallery follow the results (only after a full success)
+
+        if frontpage.update(paths.ROOT):
+            print("README.md: headline numbers and gallery rewritten from the results", flush=True)
+    return status
 
 
 if __name__ == "__main__":
