@@ -72,6 +72,26 @@ def run_notebook_in_lab(page, base: str, token: str, name: str, screenshot: Path
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     # done when no cell is pending ('[*]') and either every code cell has run or one showed an error
+    try:
+        _wait_until_run(page, timeout_ms)
+    except Exception:
+        # say where it stopped: the prompts as they stand and a screenshot, for the failure's report
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot.with_name(screenshot.stem + "-timeout.png")), full_page=False)
+        prompts = page.eval_on_selector_all(".jp-CodeCell .jp-InputPrompt", "els => els.map(e => e.textContent.trim())")
+        raise RuntimeError(f"{name}: not every cell ran within {timeout_ms / 1000:.0f} s; prompts {prompts}") from None
+    page.wait_for_timeout(500)
+    errors = page.eval_on_selector_all(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']", "els => els.map(e => e.textContent)")
+    tracebacks = [e for e in errors if "Traceback" in e or "Error" in e]
+    images = page.locator(".jp-RenderedImage img").count()
+    cells = page.locator(".jp-CodeCell").count()
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screenshot), full_page=False)
+    return {"errors": tracebacks, "images": images, "cells": cells}
+
+
+def _wait_until_run(page, timeout_ms: int) -> None:
     page.wait_for_function(
         """() => {
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
@@ -82,12 +102,3 @@ def run_notebook_in_lab(page, base: str, token: str, name: str, screenshot: Path
                        .some(e => e.textContent.includes('Traceback') || /Error/.test(e.textContent));
             return !pending && (allRun || error);
         }""", timeout=timeout_ms)
-    page.wait_for_timeout(500)
-    errors = page.eval_on_selector_all(
-        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']", "els => els.map(e => e.textContent)")
-    tracebacks = [e for e in errors if "Traceback" in e or "Error" in e]
-    images = page.locator(".jp-RenderedImage img").count()
-    cells = page.locator(".jp-CodeCell").count()
-    screenshot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(screenshot), full_page=False)
-    return {"errors": tracebacks, "images": images, "cells": cells}
