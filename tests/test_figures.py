@@ -4,6 +4,7 @@ import math
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from analysis.plots import save, style
@@ -237,3 +238,74 @@ def test_statements_and_bounds_are_drawn_and_explained():
     (handle,) = style.bound_handles(drawn, "bound")
     assert handle.get_label() == "at least (bound)" and handle.get_marker() == style.BOUND_MARKERS["at_least"]
     assert style.dropped_handle().get_markerfacecolor() == "none"
+
+
+# --------------------------------------------------------------------------------------------------
+# figures a reader can trust: bodies in words, what the model fills in drawn apart from what statements give
+
+
+def _raw_codes():
+    """Every reporting-body code, as it is and with underscores as spaces, where its name differs from it."""
+    from analysis.data.bodies import BODY_NAMES
+
+    return {form for code, name in BODY_NAMES.items() for form in (code, code.replace("_", " ")) if form != name}
+
+
+def _legend_texts(fig):
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    return [t.get_text() for lg in legends for t in lg.get_texts()]
+
+
+@pytest.fixture(scope="module")
+def casualty_total(pkg):
+    from analysis.casualties import series
+
+    return series.analyse(pkg.casualty_reports, pkg.sources, corrected=set(pkg.corrections_applied["record_id"]),
+                          nowcast_to="2026-06-30", measures=["total"], coherent=False)
+
+
+def test_the_cumulative_casualty_legend_names_bodies_in_words_and_the_lighter_stretches(casualty_total):
+    import numpy as np
+
+    from analysis.data.bodies import body_name
+    from analysis.plots.casualties import plot_cumulative
+    from analysis.statements.model import interpolated_stretches
+
+    fig = plot_cumulative(casualty_total, "total")
+    texts = _legend_texts(fig)
+    assert not set(texts) & _raw_codes()
+    assert {"Prosecutor General's Office", "Ministry of Foreign Affairs", body_name("anama")} <= set(texts)
+    assert any(t.startswith("lighter: interpolated") and "60+ days" in t for t in texts)
+    f = casualty_total.fits["total"]
+    stretches = interpolated_stretches(f.observations, f.last_day)
+    assert len(stretches) >= 3
+    ax = fig.axes[0]
+    light = [ln for ln in ax.get_lines() if ln.get_alpha() == style.INTERPOLATED_ALPHA]
+    # one lighter line per stretch, from the pinned day before it to the pinned day after it
+    spans = sorted((pd.Timestamp(ln.get_xdata()[0]), pd.Timestamp(ln.get_xdata()[-1])) for ln in light)
+    assert spans == list(zip(stretches["start"], stretches["end"]))
+    # and no full-strength line runs inside a stretch
+    for ln in ax.get_lines():
+        if ln.get_alpha() is None and ln.get_linestyle() == "-":
+            x = pd.to_datetime(np.asarray(ln.get_xdata()))
+            for s, e in zip(stretches["start"], stretches["end"]):
+                assert not ((x > s) & (x < e)).any()
+
+
+def test_the_monthly_casualty_points_inside_a_stretch_are_lighter_and_the_forecast_dashed(casualty_total):
+    from analysis.plots.casualties import plot_monthly
+    from analysis.statements.model import interpolated_stretches
+
+    fig = plot_monthly(casualty_total, "total")
+    ax = fig.axes[0]
+    f = casualty_total.fits["total"]
+    stretches = interpolated_stretches(f.observations, f.last_day)
+    # by hand: the stretch 25 May - 19 Sep 2023 holds June, July and August 2023 whole, not May or September
+    assert ((stretches["start"] == "2023-05-25") & (stretches["end"] == "2023-09-19")).any()
+    light = [c for c in ax.containers if c.lines[0].get_alpha() == style.INTERPOLATED_ALPHA]
+    assert len(light) == 1
+    months = {f"{pd.Timestamp(x) - pd.Timedelta(days=14):%Y-%m}" for x in light[0].lines[0].get_xdata()}
+    assert {"2023-06", "2023-07", "2023-08"} <= months and not {"2023-05", "2023-09"} & months
+    assert any(ln.get_linestyle() == "--" for ln in ax.get_lines())  # the trend past the last statement
+    texts = _legend_texts(fig)
+    assert any(t.startswith("lighter: a month inside 60+ days") for t in texts)

@@ -62,19 +62,55 @@ def dropped_handle(label: str = "hollow: dropped statement"):
                   markersize=4, label=label)
 
 
-def draw_series(ax, daily, line_colour: str, band_colour: str, linestyle="-", band_alpha: float = 0.35) -> None:
+#: How much lighter an interpolated stretch is drawn than the rest of its series (line and band).
+INTERPOLATED_ALPHA = 0.4
+#: The line style of a forecast or projection: dashed (the data are drawn with solid or the category's lines).
+FORECAST_LINESTYLE = (0, (3, 2))
+
+
+def _runs(mask) -> list[slice]:
+    """The runs of consecutive True values of a boolean array, as slices."""
+    import numpy as np
+
+    m = np.asarray(mask, dtype=bool)
+    edges = np.flatnonzero(np.diff(np.r_[0, m.astype(int), 0]))
+    return [slice(a, b) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def draw_series(ax, daily, line_colour: str, band_colour: str, linestyle="-", band_alpha: float = 0.35,
+                stretches=None) -> None:
     """A fitted daily series (columns ``date, estimate, lower, upper, kind``): the estimate as a line and its
-    90 % interval as a band where ``kind`` is ``fit``; dashed and lighter where it is a ``forecast``."""
+    90 % interval as a band where ``kind`` is ``fit``; dashed and lighter where it is a ``forecast``.
+
+    ``stretches`` (:func:`analysis.statements.model.interpolated_stretches`: columns ``start, end``): the
+    stretches no exact statement pins are drawn in the same line style but lighter (line and band at
+    :data:`INTERPOLATED_ALPHA` of their opacity), from the pinned day before to the pinned day after."""
+    import numpy as np
+
     fit = daily[daily["kind"] == "fit"]
     ahead = daily[daily["kind"] != "fit"]
     if len(fit):
-        ax.fill_between(fit["date"], fit["lower"], fit["upper"], color=band_colour, alpha=band_alpha, linewidth=0)
-        ax.plot(fit["date"], fit["estimate"], color=line_colour, linestyle=linestyle, linewidth=0.9)
+        dates = fit["date"].to_numpy()
+        inside = np.zeros(len(fit), dtype=bool)
+        pieces = []  # (rows, interpolated)
+        if stretches is not None:
+            for s, e in zip(stretches["start"], stretches["end"]):
+                inner = (dates > np.datetime64(s)) & (dates < np.datetime64(e))
+                if inner.any():
+                    inside |= inner
+                    pieces.append((fit[(dates >= np.datetime64(s)) & (dates <= np.datetime64(e))], True))
+        pieces += [(fit.iloc[run], False) for run in _runs(~inside)]
+        for rows, interpolated in sorted(pieces, key=lambda p: (p[0]["date"].iloc[0], p[1])):
+            weight = INTERPOLATED_ALPHA if interpolated else 1.0
+            ax.fill_between(rows["date"], rows["lower"], rows["upper"], color=band_colour, alpha=band_alpha * weight,
+                            linewidth=0)
+            ax.plot(rows["date"], rows["estimate"], color=line_colour, linestyle=linestyle, linewidth=0.9,
+                    alpha=weight if interpolated else None)
     if len(ahead):
         joined = daily.iloc[max(len(fit) - 1, 0):]
         ax.fill_between(joined["date"], joined["lower"], joined["upper"], color=band_colour, alpha=band_alpha / 2.5,
                         linewidth=0)
-        ax.plot(joined["date"], joined["estimate"], color=line_colour, linestyle=(0, (3, 2)), linewidth=0.9)
+        ax.plot(joined["date"], joined["estimate"], color=line_colour, linestyle=FORECAST_LINESTYLE, linewidth=0.9)
 
 
 def forecast_handles(daily, line_colour: str) -> list:
@@ -82,8 +118,23 @@ def forecast_handles(daily, line_colour: str) -> list:
     from matplotlib.lines import Line2D
 
     if (daily["kind"] != "fit").any():
-        return [Line2D([], [], color=line_colour, linestyle=(0, (3, 2)), linewidth=0.9,
-                       label=f"forecast to {daily['date'].max():%d %b %Y} (lighter band)")]
+        return [Line2D([], [], color=line_colour, linestyle=FORECAST_LINESTYLE, linewidth=0.9,
+                       label=f"forecast to {daily['date'].max():%d %b %Y} (dashed, lighter band)")]
+    return []
+
+
+def interpolated_text(min_days: int) -> str:
+    """What a lighter stretch of a fitted series means, for its legend entry."""
+    return f"lighter: interpolated, no exact statement for {min_days}+ days"
+
+
+def interpolated_handles(stretches, line_colour: str, min_days: int, linestyle="-") -> list:
+    """The legend entry of the interpolated stretches (none when there are none)."""
+    from matplotlib.lines import Line2D
+
+    if stretches is not None and len(stretches):
+        return [Line2D([], [], color=line_colour, linestyle=linestyle, linewidth=0.9, alpha=INTERPOLATED_ALPHA,
+                       label=interpolated_text(min_days))]
     return []
 
 

@@ -410,3 +410,61 @@ def classify(obs: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
     obs["status"] = status
     obs["reason"] = reason
     return obs
+
+
+#: A fitted series is drawn as interpolated where more than this many days pass between two days that exact
+#: fitted statements pin (:func:`interpolated_stretches`): about two months, longer than the monthly flows and
+#: the usual spacing of the cumulative figures, shorter than a calendar year's flow.
+INTERPOLATED_GAP_DAYS = 60
+STRETCH_COLUMNS = ["start", "end", "days", "start_day", "end_day"]
+
+
+def interpolated_stretches(observations: pd.DataFrame, last_day: int | None = None,
+                           min_days: int = INTERPOLATED_GAP_DAYS) -> pd.DataFrame:
+    """The stretches of a fitted series that no exact statement pins: where the series is the model's
+    interpolation between statements, not a reading of one.
+
+    Rule: the *pinned days* (days since the ceasefire; the amount at the end of the day) are day 0 (every
+    series starts at 0), the day of every exact cumulative figure the fit uses (status ``fitted``; the middle
+    of its days where only the month is known), and both ends of every exact flow the fit uses (the day before
+    its period and its last day: a weekly or monthly count pins its period's increase, an annual count only
+    the year's). Rounded figures, bounds, down-weighted and unfitted statements pin nothing. A stretch is every
+    run of more than ``min_days`` days between consecutive pinned days, and the run from the last pinned day
+    to ``last_day`` (default: the last day of the fitted statements) when it is that long; days after
+    ``last_day`` are a forecast, not a stretch.
+
+    ``observations``: a fitted series' observations (:class:`SeriesFit`'s, columns ``kind, start, end_lo,
+    end_hi, lo, hi, status``). Returns one row per stretch: ``start``, ``end`` (dates of the pinned days that
+    bound it), ``days`` (``end - start``), ``start_day``, ``end_day`` (days since the ceasefire); the days
+    strictly between ``start`` and ``end`` are interpolated."""
+    obs = observations
+    used = (obs["status"].astype(str) == "fitted").to_numpy() & (obs["lo"].to_numpy(dtype=float) == obs["hi"].to_numpy(dtype=float))
+    stock = (obs["kind"].astype(str) == "stock").to_numpy()
+    mid = (obs["end_lo"].to_numpy(dtype=np.int64) + obs["end_hi"].to_numpy(dtype=np.int64)) // 2
+    flows = used & ~stock
+    pinned = np.concatenate([[0], mid[used & stock], obs["start"].to_numpy(dtype=np.int64)[flows] - 1,
+                             obs["end_hi"].to_numpy(dtype=np.int64)[flows]])
+    if last_day is None:
+        last_day = int(obs.loc[obs["fitted"].astype(bool), "end_hi"].max()) if "fitted" in obs else int(pinned.max())
+    pinned = np.unique(np.clip(pinned, 0, None))
+    pinned = pinned[pinned <= last_day]
+    bounds = np.r_[pinned, last_day] if pinned[-1] < last_day else pinned
+    gap = np.diff(bounds)
+    sel = np.flatnonzero(gap > min_days)
+    start, end = bounds[sel], bounds[sel + 1]
+    return pd.DataFrame({"start": CEASEFIRE + pd.to_timedelta(start, unit="D"), "end": CEASEFIRE + pd.to_timedelta(end, unit="D"),
+                         "days": (end - start).astype(np.int64), "start_day": start.astype(np.int64),
+                         "end_day": end.astype(np.int64)}, columns=STRETCH_COLUMNS)
+
+
+def within_stretches(first, last, stretches: pd.DataFrame) -> np.ndarray:
+    """For each period of days ``first .. last`` (dates, both ends included): whether its amount is read
+    between the pinned days that bound one of ``stretches`` (:func:`interpolated_stretches`), i.e. the end
+    of the day before ``first`` and the end of ``last`` both lie in one stretch: an amount the model
+    interpolated, not one a statement gives."""
+    first = pd.DatetimeIndex(pd.to_datetime(first)) - pd.Timedelta(days=1)
+    last = pd.DatetimeIndex(pd.to_datetime(last))
+    out = np.zeros(len(first), dtype=bool)
+    for s, e in zip(stretches["start"], stretches["end"]):
+        out |= (first >= s) & (last <= e)
+    return out
