@@ -309,3 +309,17 @@ def test_the_monthly_casualty_points_inside_a_stretch_are_lighter_and_the_foreca
     assert any(ln.get_linestyle() == "--" for ln in ax.get_lines())  # the trend past the last statement
     texts = _legend_texts(fig)
     assert any(t.startswith("lighter: a month inside 60+ days") for t in texts)
+
+
+def test_the_timeline_rows_name_the_bodies_in_words(pkg):
+    from analysis.data import overview
+    from analysis.data.bodies import body_name
+    from analysis.plots.overview import plot_timeline
+
+    timeline = overview.statement_timeline(pkg)
+    fig = plot_timeline(timeline, "2020-01-01", "2026-12-31")
+    rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert not set(rows) & _raw_codes()
+    assert {"Prosecutor General's Office", "Azerbaijan Mine Victims Association", "United Nations"} <= set(rows)
+    inside = timeline[timeline["date"].between("2020-01-01", "2026-12-31")]
+    assert sorted(rows) == sorted(body_name(b) for b in inside["reporting_body"].unique())

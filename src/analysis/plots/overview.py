@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..data.bodies import body_name
 from .style import category_style, new_figure
 
 
 def plot_timeline(timeline: pd.DataFrame, start: str, end: str):
-    """Dot plot: one row per reporting body, one marker and colour per kind of statement."""
+    """Dot plot: one row per reporting body (named in words, :func:`analysis.data.bodies.body_name`), one marker
+    and colour per kind of statement (hollow squares: clearance); every marker is one statement, all of one
+    size, and the legend gives each kind's count."""
     window = timeline[(timeline["date"] >= pd.Timestamp(start)) & (timeline["date"] <= pd.Timestamp(end))]
     bodies = (
         window.groupby("reporting_body", observed=True).size().sort_values(ascending=True).index.tolist()
@@ -28,9 +31,10 @@ def plot_timeline(timeline: pd.DataFrame, start: str, end: str):
             linewidths=0.7,
             label=f"{kind} ({len(sel)})",
         )
-    ax.set_yticks(range(len(bodies)), [b.replace("_", " ") for b in bodies])
+    ax.set_yticks(range(len(bodies)), [body_name(b) for b in bodies])
     ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
     ax.set_xlabel("date the figures refer to (as-of date)")
-    ax.legend(loc="upper left", bbox_to_anchor=(0, 1.12), ncol=3)
-    fig.subplots_adjust(left=0.2, right=0.98, top=0.88, bottom=0.15)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=3, title="one marker per statement, by kind (count)",
+              title_fontsize=7, alignment="left")
+    fig.subplots_adjust(left=0.27, right=0.98, top=0.86, bottom=0.15)
     return fig
