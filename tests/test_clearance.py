@@ -151,3 +151,53 @@ def test_a_trend_needs_a_time_term():
     with pytest.raises(ValueError, match="no time term"):
         rate_trend(type("F", (), {"rate": fit, "last_day": 39})(), "hectares")
     assert isinstance(RateTrend("hectares", fit, 39).season_factors(), pd.Series)
+
+
+# --------------------------------------------------------------------------------------------------
+# figures: what the model fills in is drawn apart from what statements give
+
+
+def test_the_cumulative_clearance_figure_draws_each_scopes_stretches_lighter(series):
+    from analysis.plots import style
+    from analysis.plots.clearance import plot_cumulative
+    from analysis.statements.model import interpolated_stretches
+
+    fig = plot_cumulative(series, "hectares")
+    ax = fig.axes[0]
+    for i, scope in enumerate(["all", "anama", "mod"]):
+        f = series.fits[(scope, "hectares")]
+        stretches = interpolated_stretches(f.observations, f.last_day)
+        colour = style.category_style(i)["color"]
+        light = sorted((pd.Timestamp(ln.get_xdata()[0]), pd.Timestamp(ln.get_xdata()[-1])) for ln in ax.get_lines()
+                       if ln.get_alpha() == style.INTERPOLATED_ALPHA and ln.get_color() == colour)
+        assert light == list(zip(stretches["start"], stretches["end"])), scope
+    # the Ministry of Defence's engineers: no exact statement from 10 Mar 2022 to 18 May 2024
+    mod = interpolated_stretches(series.fits[("mod", "hectares")].observations, series.fits[("mod", "hectares")].last_day)
+    assert ((mod["start"] == "2022-03-10") & (mod["end"] == "2024-05-18")).any()
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "lighter: interpolated, no exact statement for 60+ days" in texts
+    assert any(t.startswith("forecast to") and "dashed" in t for t in texts)
+
+
+def test_the_monthly_rate_draws_months_across_a_gap_lighter_and_the_forecast_dashed(series, pkg):
+    from analysis.clearance import rates
+    from analysis.clearance.rate_trend import rate_trend
+    from analysis.plots import style
+    from analysis.plots.clearance import add_rate_trend, plot_monthly_rate
+
+    monthly = rates.clearance_monthly(series.daily[series.daily["kind"] == "fit"], pkg.clearance_reports)
+    fig = plot_monthly_rate(monthly, "hectares", "all", series=series)
+    add_rate_trend(fig, rate_trend(series.fits[("all", "hectares")], "hectares"), "2020-11", "2026-06")
+    ax = fig.axes[0]
+    colour = style.category_style(0)["color"]
+    months = lambda lines: {f"{pd.Timestamp(x):%Y-%m}" for ln in lines for x in ln.get_xdata()}
+    light = months(ln for ln in ax.get_lines() if ln.get_alpha() == style.INTERPOLATED_ALPHA and ln.get_color() == colour)
+    solid = months(ln for ln in ax.get_lines() if ln.get_alpha() is None and ln.get_color() == colour)
+    # all operators' hectares: no exact statement from 31 Dec 2020 to 15 Oct 2021, so January to September
+    # 2021 are differences across the gap; December 2020 and October 2021 straddle a pinned day
+    gap = {f"2021-{m:02d}" for m in range(1, 10)}
+    assert gap <= light and not gap & solid
+    assert {"2020-12", "2021-10"} <= solid
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "lighter: a month inside 60+ days without an exact statement" in texts
+    assert "the rate carried on (forecast; dashed, lighter band)" in texts

@@ -17,36 +17,46 @@ from ..clearance.per_area import ITEM_TYPES
 from ..clearance.rates import BASIS_CUMULATIVE, BASIS_MONTHLY, BASIS_WEEKLY, CLEARANCE_MONTHLY_COLUMNS
 from ..clearance.series import LABELS, ClearanceSeries
 from ..data import require_columns
-from .style import (bound_handles, category_style, draw_bounds, draw_series, draw_statements, dropped_handle,
-                    forecast_handles, new_figure, statement_marks, thousands)
+from ..statements.model import INTERPOLATED_GAP_DAYS, interpolated_stretches, within_stretches
+from .style import (FORECAST_LINESTYLE, INTERPOLATED_ALPHA, bound_handles, category_style, draw_bounds, draw_runs,
+                    draw_series, draw_statements, dropped_handle, forecast_handles, interpolated_text, new_figure,
+                    statement_marks, thousands)
 
 
 SCOPE_LABELS = {"all": "all operators", "anama": "ANAMA's own teams", "mod": "Ministry of Defence engineers"}
 SHORT = {"ap_mines": "AP mines", "at_mines": "AT mines", "uxo": "other ordnance (UXO)"}
 
 
-def plot_cumulative(series: ClearanceSeries, measure: str = "hectares"):
-    """Cumulative amount cleared since the ceasefire, one fitted line and 90 % band per operator scope (dashed
-    and lighter where a forecast past the scope's last statement); the exact statements as points around it
-    (hollow where the fit down-weights them), rounded figures and bounds ("over 200,000 ha") as grey line
-    markers."""
+def plot_cumulative(series: ClearanceSeries, measure: str = "hectares", gap_days: int | None = INTERPOLATED_GAP_DAYS):
+    """Cumulative amount cleared since the ceasefire, one fitted line and 90 % band per operator scope (lighter
+    over the stretches of more than ``gap_days`` days that no exact statement of the scope pins,
+    :func:`analysis.statements.model.interpolated_stretches`; dashed and lighter where a forecast past the
+    scope's last statement); the exact statements as points around it (hollow where the fit down-weights
+    them), rounded figures and bounds ("over 200,000 ha") as grey line markers. ``gap_days=None`` draws no
+    stretch lighter."""
     fig, ax = new_figure("double", height_cm=9)
-    handles, drawn_bounds = [], set()
+    handles, drawn_bounds, any_stretch = [], set(), False
     scopes = [s for s in SCOPE_LABELS if not series.daily_of(s, measure).empty]
     for i, scope in enumerate(scopes):
         style = category_style(i)
         daily = series.daily_of(scope, measure)
         if scope != "all":  # the other scopes stop reporting years before the nowcast: no forecast drawn for them
             daily = daily[daily["kind"] == "fit"]
-        draw_series(ax, daily, style["color"], style["color"], linestyle=style["linestyle"], band_alpha=0.25)
+        stretches = _stretches(series, scope, measure, gap_days)
+        any_stretch |= stretches is not None and len(stretches) > 0
+        draw_series(ax, daily, style["color"], style["color"], linestyle=style["linestyle"], band_alpha=0.25,
+                    stretches=stretches)
         obs = series.statements[(series.statements["scope"] == scope) & (series.statements["measure"] == measure)]
         points, bounds = statement_marks(obs, daily["date"].min(), daily["date"].max())
         draw_statements(ax, points, style)
         drawn_bounds |= draw_bounds(ax, bounds)
         handles.append(Line2D([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
                               markersize=4, label=SCOPE_LABELS.get(scope, scope)))
-    handles += [Patch(facecolor="#999999", alpha=0.35, label="90 % interval"),
-                *forecast_handles(series.daily_of("all", measure), "#000000"),
+    handles.append(Patch(facecolor="#999999", alpha=0.35, label="90 % interval"))
+    if any_stretch:
+        handles.append(Line2D([], [], color="#000000", linewidth=0.9, alpha=INTERPOLATED_ALPHA,
+                              label=interpolated_text(gap_days)))
+    handles += [*forecast_handles(series.daily_of("all", measure), category_style(0)["color"]),
                 dropped_handle("hollow: down-weighted statement"),
                 *bound_handles(drawn_bounds, "bound or rounded figure")]
     ax.set_ylabel(f"{LABELS[measure]} since 10 Nov 2020")
@@ -57,24 +67,33 @@ def plot_cumulative(series: ClearanceSeries, measure: str = "hectares"):
     return fig
 
 
+def _stretches(series: ClearanceSeries | None, scope: str, measure: str, gap_days: int | None) -> pd.DataFrame | None:
+    """The interpolated stretches of one scope and measure (None without a series, a fit or ``gap_days``)."""
+    fit = series.fits.get((scope, measure)) if series is not None else None
+    if fit is None or gap_days is None:
+        return None
+    return interpolated_stretches(fit.observations, fit.last_day, gap_days)
+
+
 def add_rate_trend(fig, trend, first_month: str, last_month: str) -> None:
-    """Draw the fitted rate with its season (a line, dashed past the last statement) and its 90 % interval on
-    a monthly-rate figure."""
+    """Draw the fitted rate with its season (a line; dashed, with a lighter band, past the last statement) and
+    its 90 % interval on a monthly-rate figure."""
     months = pd.period_range(first_month, last_month, freq="M")
     expected = trend.expected(months)
     x = pd.PeriodIndex(expected["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
     ax = fig.axes[0]
     last = trend.rate.origin + pd.Timedelta(days=trend.last_day)
-    fit = (x <= last)
-    ax.fill_between(x, expected["lower"], expected["upper"], color="#000000", alpha=0.1, linewidth=0,
-                    label="rate's 90 % interval")
+    fit = np.asarray(x <= last)
+    lower, upper = expected["lower"].to_numpy(dtype=float), expected["upper"].to_numpy(dtype=float)
+    ax.fill_between(x[fit], lower[fit], upper[fit], color="#000000", alpha=0.1, linewidth=0, label="rate's 90 % interval")
     ax.plot(x[fit], expected["expected"][fit], color="#000000", linewidth=1,
             label="fitted rate" + (" with its season" if trend.seasonal else ""))
     if (~fit).any():
         joined = np.flatnonzero(~fit)
         joined = np.r_[max(joined[0] - 1, 0), joined]
-        ax.plot(x[joined], expected["expected"].to_numpy()[joined], color="#000000", linewidth=1, linestyle="--",
-                label="the rate carried on (forecast)")
+        ax.fill_between(x[joined], lower[joined], upper[joined], color="#000000", alpha=0.1 / 2.5, linewidth=0)
+        ax.plot(x[joined], expected["expected"].to_numpy()[joined], color="#000000", linewidth=1,
+                linestyle=FORECAST_LINESTYLE, label="the rate carried on (forecast; dashed, lighter band)")
     ax.legend(loc="upper left", fontsize=7)
 
 
@@ -88,7 +107,8 @@ def _date_axis(ax) -> None:
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 
 
-def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: str = "all") -> Figure:
+def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: str = "all",
+                      series: ClearanceSeries | None = None, gap_days: int | None = INTERPOLATED_GAP_DAYS) -> Figure:
     """The monthly amount of one measure and scope from every source, each source a separate series.
 
     ``monthly`` is the output of :func:`analysis.clearance.rates.clearance_monthly` (or a frame with its
@@ -96,6 +116,11 @@ def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: s
     (both rows where two statements disagree); sums of weekly statements that cover the whole month:
     other markers. Each series has its own colour, marker and line style (``category_style``), placed at the
     middle of its month. y: hectares or items per month. The figure is returned, not saved.
+
+    With ``series`` (the :class:`~analysis.clearance.series.ClearanceSeries` the differences come from), a
+    month read between the pinned days of one interpolated stretch of the scope's series (more than
+    ``gap_days`` days without an exact statement; :func:`analysis.statements.model.within_stretches`) is a
+    difference across a gap, not a month with statements: the line and band are drawn lighter there.
     """
     require_columns(monthly, CLEARANCE_MONTHLY_COLUMNS, "plot_monthly_rate")
     sel = monthly[(monthly["measure"] == measure) & (monthly["scope"] == scope)]
@@ -103,12 +128,14 @@ def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: s
         raise ValueError(f"plot_monthly_rate: no monthly figures of {measure!r} for scope {scope!r}")
     fig, ax = new_figure("double", height_cm=8)
     basis = sel["basis"].astype(str)
-    series = [
+    parts = [
         (BASIS_CUMULATIVE, basis == BASIS_CUMULATIVE, "difference of the cumulative series (conservative range)"),
         (BASIS_MONTHLY, basis.str.startswith(BASIS_MONTHLY), "monthly statement"),
         (BASIS_WEEKLY, basis == BASIS_WEEKLY, "sum of weekly statements covering the month"),
     ]
-    for i, (name, mask, label) in enumerate(series):
+    stretches = _stretches(series, scope, measure, gap_days)
+    light_drawn = False
+    for i, (name, mask, label) in enumerate(parts):
         part = sel[mask.to_numpy()].sort_values("month", kind="stable")
         if part.empty:
             continue
@@ -116,12 +143,18 @@ def plot_monthly_rate(monthly: pd.DataFrame, measure: str = "hectares", scope: s
         x = _month_mid(part["month"])
         y = part["value"].to_numpy(dtype=float)
         if name == BASIS_CUMULATIVE:
-            ax.fill_between(x, part["lower"].to_numpy(dtype=float), part["upper"].to_numpy(dtype=float),
-                            color=style["color"], alpha=0.25, linewidth=0, step=None)
-            ax.plot(x, y, color=style["color"], linestyle=style["linestyle"], marker="none", label=label)
+            months = pd.PeriodIndex(part["month"].astype(str), freq="M")
+            light = (within_stretches(months.start_time, months.end_time.normalize(), stretches)
+                     if stretches is not None else np.zeros(len(part), dtype=bool))
+            light_drawn = bool(light.any())
+            draw_runs(ax, x, y, light, colour=style["color"], linestyle=style["linestyle"], linewidth=1.2,
+                      lower=part["lower"], upper=part["upper"], band_alpha=0.25, label=label)
         else:
             ax.plot(x, y, color=style["color"], marker=style["marker"], linestyle="none",
                     markerfacecolor="none" if name == BASIS_WEEKLY else style["color"], label=label)
+        if name == BASIS_CUMULATIVE and light_drawn:
+            ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.2, alpha=INTERPOLATED_ALPHA,
+                    label=f"lighter: a month inside {gap_days}+ days without an exact statement")
     _date_axis(ax)
     unit = "Hectares cleared per month" if measure == "hectares" else f"{LABELS.get(measure, measure).capitalize()}\nper month"
     ax.set_ylabel(unit)

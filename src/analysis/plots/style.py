@@ -77,14 +77,40 @@ def _runs(mask) -> list[slice]:
     return [slice(a, b) for a, b in zip(edges[::2], edges[1::2])]
 
 
+def draw_runs(ax, x, y, light, *, colour: str, linestyle="-", linewidth: float = 0.9, lower=None, upper=None,
+              band_colour: str | None = None, band_alpha: float = 0.35, label: str | None = None) -> None:
+    """A line (and, with ``lower`` and ``upper``, its band) at full strength where ``light`` is False and at
+    :data:`INTERPOLATED_ALPHA` of it over each run of True values, joined to the points on either side (the
+    last and first points that are not light), so that the line never breaks and nothing full-strength runs
+    through a light stretch. ``label`` goes to the first full-strength piece."""
+    import numpy as np
+
+    x = np.asarray(x)
+    y = np.asarray(y, dtype=float)
+    light = np.asarray(light, dtype=bool)
+    n = len(x)
+    pieces = [(slice(max(r.start - 1, 0), min(r.stop + 1, n)), True) for r in _runs(light)]
+    pieces += [(r, False) for r in _runs(~light)]
+    for part, is_light in sorted(pieces, key=lambda p: (p[0].start, p[1])):
+        weight = INTERPOLATED_ALPHA if is_light else 1.0
+        if lower is not None and upper is not None:
+            ax.fill_between(x[part], np.asarray(lower, dtype=float)[part], np.asarray(upper, dtype=float)[part],
+                            color=band_colour or colour, alpha=band_alpha * weight, linewidth=0)
+        ax.plot(x[part], y[part], color=colour, linestyle=linestyle, linewidth=linewidth,
+                alpha=weight if is_light else None, label=label if (label and not is_light) else "_nolegend_")
+        if not is_light:
+            label = None
+
+
 def draw_series(ax, daily, line_colour: str, band_colour: str, linestyle="-", band_alpha: float = 0.35,
                 stretches=None) -> None:
     """A fitted daily series (columns ``date, estimate, lower, upper, kind``): the estimate as a line and its
     90 % interval as a band where ``kind`` is ``fit``; dashed and lighter where it is a ``forecast``.
 
-    ``stretches`` (:func:`analysis.statements.model.interpolated_stretches`: columns ``start, end``): the
-    stretches no exact statement pins are drawn in the same line style but lighter (line and band at
-    :data:`INTERPOLATED_ALPHA` of their opacity), from the pinned day before to the pinned day after."""
+    ``stretches`` (:func:`analysis.statements.model.interpolated_stretches`: columns ``start, end``): the days
+    strictly inside a stretch, which no exact statement pins, are drawn in the same line style but lighter
+    (line and band at :data:`INTERPOLATED_ALPHA` of their opacity), from the pinned day before to the pinned
+    day after (:func:`draw_runs`)."""
     import numpy as np
 
     fit = daily[daily["kind"] == "fit"]
@@ -92,20 +118,10 @@ def draw_series(ax, daily, line_colour: str, band_colour: str, linestyle="-", ba
     if len(fit):
         dates = fit["date"].to_numpy()
         inside = np.zeros(len(fit), dtype=bool)
-        pieces = []  # (rows, interpolated)
-        if stretches is not None:
-            for s, e in zip(stretches["start"], stretches["end"]):
-                inner = (dates > np.datetime64(s)) & (dates < np.datetime64(e))
-                if inner.any():
-                    inside |= inner
-                    pieces.append((fit[(dates >= np.datetime64(s)) & (dates <= np.datetime64(e))], True))
-        pieces += [(fit.iloc[run], False) for run in _runs(~inside)]
-        for rows, interpolated in sorted(pieces, key=lambda p: (p[0]["date"].iloc[0], p[1])):
-            weight = INTERPOLATED_ALPHA if interpolated else 1.0
-            ax.fill_between(rows["date"], rows["lower"], rows["upper"], color=band_colour, alpha=band_alpha * weight,
-                            linewidth=0)
-            ax.plot(rows["date"], rows["estimate"], color=line_colour, linestyle=linestyle, linewidth=0.9,
-                    alpha=weight if interpolated else None)
+        for s, e in zip(*((stretches["start"], stretches["end"]) if stretches is not None else ((), ()))):
+            inside |= (dates > np.datetime64(s)) & (dates < np.datetime64(e))
+        draw_runs(ax, dates, fit["estimate"], inside, colour=line_colour, linestyle=linestyle, lower=fit["lower"],
+                  upper=fit["upper"], band_colour=band_colour, band_alpha=band_alpha)
     if len(ahead):
         joined = daily.iloc[max(len(fit) - 1, 0):]
         ax.fill_between(joined["date"], joined["lower"], joined["upper"], color=band_colour, alpha=band_alpha / 2.5,
