@@ -89,9 +89,9 @@ def test_annual_filter_keeps_editions_and_bodies_apart_and_labels_them():
     assert out.loc["ma001", ["edition", "value"]].tolist() == ["first_published", 5]
     assert out.loc["ma002", ["edition", "value", "flags"]].tolist() == ["revised", 6, "revised"]
     assert out.loc["ma001", "body_label"] == "ANAMA" and out.loc["ma003", "body_label"] == "AzCBL"
-    assert out.loc["ma013", "body_label"] == out.loc["ma014", "body_label"] == "official (PGO/government)"
+    assert out.loc["ma013", "body_label"] == out.loc["ma014", "body_label"] == "official (Prosecutor General, other government)"
     assert out.loc["ma015", "body_label"] == "Landmine Monitor"
-    assert out.loc["ma016", "body_label"] == "us_state_department"
+    assert out.loc["ma016", "body_label"] == "US State Department"  # any other body in words, not its code
 
 
 def test_annual_filter_start_end_and_metrics():
@@ -203,7 +203,7 @@ def test_annual_real_rows(annual):
     # AzCBL 2007: 33 on its own site (ma047) and 32 as the Monitor cited it (ma048): both kept
     az2007 = totals[(totals["year"] == 2007) & (totals["reporting_body"] == "azcbl")]
     assert az2007.set_index("row_id")["value"].to_dict() == {"ma047": 33, "ma048": 32}
-    assert annual.set_index("row_id").loc["ma140", ["body_label", "value"]].tolist() == ["official (PGO/government)", 41]
+    assert annual.set_index("row_id").loc["ma140", ["body_label", "value"]].tolist() == ["official (Prosecutor General, other government)", 41]
     # all Azerbaijani annual rows have edition 'unspecified' in the current data
     assert set(annual["edition"]) == {"unspecified"}
 
@@ -282,7 +282,7 @@ def test_plot_annual_one_line_per_body(annual):
     wide = longrun.annual_wide(annual)
     assert len(ax.get_lines()) == len(wide.columns)  # one per (body, edition), plus AzCBL's second values
     labels = [line.get_label() for line in _labelled_lines(fig)]
-    for body in ("ANAMA", "AzCBL", "official (PGO/government)", "Landmine Monitor"):
+    for body in ("ANAMA", "AzCBL", "official (Prosecutor General, other government)", "Landmine Monitor"):
         assert labels.count(body) == 1
     anama = next(line for line in ax.get_lines() if line.get_label() == "ANAMA")
     x, y = anama.get_xdata(), anama.get_ydata()
@@ -311,3 +311,89 @@ def test_plot_since_1991_markers(since):
     assert len(bounds) == 1 and sorted(np.asarray(bounds[0].get_ydata(), dtype=float)) == [3400.0] * 3
     assert {line.get_marker() for line in lines} == {"o", "^"}
     assert all(line.get_linestyle() == "None" for line in lines)
+
+
+# --------------------------------------------------------------------------------------------------
+# the post-ceasefire years, derived from the fitted series
+
+
+def _handmade_daily(last_fitted="2023-02-01", end="2023-06-30"):
+    """10 Nov 2020 on: 2 a day to the end of 2020, 1 a day in 2021, half a day in 2022, 0.25 after."""
+    dates = pd.date_range("2020-11-10", end, freq="D")
+    rate = np.select([dates <= "2020-12-31", dates <= "2021-12-31", dates <= "2022-12-31"], [2.0, 1.0, 0.5], 0.25)
+    est = np.cumsum(rate) - rate[0]
+    return pd.DataFrame({"date": dates, "measure": "total", "estimate": est, "lower": est - 3, "upper": est + 3,
+                         "kind": np.where(dates <= last_fitted, "fit", "forecast")})
+
+
+def test_derived_years_are_the_calendar_year_increases_of_complete_fitted_years():
+    daily = _handmade_daily()
+    other = daily.assign(measure="killed", estimate=daily["estimate"] / 10)
+    out = longrun.annual_from_series(pd.concat([other, daily]))
+    # 2020 starts on 10 Nov (not complete); 2023 runs past the last fitted day (1 Feb 2023): left out
+    assert out["year"].tolist() == [2021, 2022]
+    assert out["value"].tolist() == [365.0, 182.5]  # 1 a day over 365 days, then half a day
+    assert (out["end"] - out["start"]).dt.days.tolist() == [365, 365]
+    assert out["lower"].isna().all() and out["upper"].isna().all()  # no interval without the fit
+    assert "no interval" in out.attrs["method"]
+    assert set(out["body_label"]) == {longrun.SERIES_LABEL}
+    assert longrun.annual_from_series(pd.concat([other, daily]), metric="killed")["value"].tolist() == [36.5, 18.25]
+    # a year with a day missing is not complete
+    holed = daily[daily["date"] != "2022-07-01"]
+    assert longrun.annual_from_series(holed)["year"].tolist() == [2021]
+
+
+@pytest.fixture(scope="module")
+def casualty_total(pkg):
+    from analysis.casualties import series
+
+    return series.analyse(pkg.casualty_reports, pkg.sources, corrected=set(pkg.corrections_applied["record_id"]),
+                          nowcast_to="2026-06-30", measures=["total"], coherent=False)
+
+
+def test_derived_years_on_the_real_series_carry_the_interval_of_the_increase(casualty_total):
+    from analysis.statements import latent
+    from analysis.statements.observations import day
+
+    fit = casualty_total.fits["total"]
+    out = longrun.annual_from_series(casualty_total.daily, fit)
+    assert out["year"].tolist() == [2021, 2022, 2023, 2024, 2025]  # the last statement is of 2026
+    d = casualty_total.daily_of("total").set_index("date")["estimate"]
+    by_hand = [d[f"{y}-12-31"] - d[f"{y - 1}-12-31"] for y in range(2021, 2026)]
+    assert np.allclose(out["value"], by_hand)
+    # the interval is that of the increase (the ends' correlation counted), not the difference of the bounds
+    _, var = latent.increment_moments(fit.fit.x, fit.fit.cov, np.array([day("2022-12-31") + 1]),
+                                      np.array([day("2023-12-31") + 1]))
+    row = out.set_index("year").loc[2023]
+    assert row["sd"] == pytest.approx(math.sqrt(var[0]))
+    assert row["upper"] - row["value"] == pytest.approx(1.6449 * row["sd"], rel=1e-4)
+    assert (out["lower"] < out["value"]).all() and (out["value"] < out["upper"]).all()
+    assert "90 % interval" in out.attrs["method"]
+
+
+def test_the_long_run_figure_shows_the_post_war_peak_in_a_style_of_its_own(annual, casualty_total):
+    derived = longrun.annual_from_series(casualty_total.daily, casualty_total.fits["total"])
+    fig = plot_annual(annual, derived=derived)
+    ax = fig.axes[0]
+    (bars,) = [c for c in ax.containers if c.get_label().startswith(longrun.SERIES_LABEL)]
+    assert bars.get_label() == "derived from the fitted series, this project (90 % bars)"
+    line = bars.lines[0]
+    assert line.get_marker() == "h" and line.get_color() == "#000000" and line.get_markerfacecolor() == "white"
+    assert list(line.get_xdata()) == [2021, 2022, 2023, 2024, 2025]
+    assert np.allclose(line.get_ydata(), derived["value"])
+    bodies = {ln.get_marker() for ln in ax.get_lines() if ln is not line}
+    assert "h" not in bodies
+    # the post-war peak: 2021 above every annual figure any body gave for 1999-2016
+    assert derived["value"].iloc[0] > annual.loc[annual["metric"] == "casualties_total", "value"].max()
+    assert ax.get_ylim()[1] >= derived["upper"].max()
+
+
+def test_the_since_1991_figure_says_the_two_sets_cover_different_periods(since):
+    note = longrun.registers_note(since)
+    # the Monitor file's last dated total: end 2016 (ma015); the first official one: 6 Oct 2022 (cr047), the
+    # last 26 Dec 2025 (cr130)
+    assert "to 2016 at the latest" in note and "Oct 2022 to Dec 2025" in note
+    assert note.endswith("so they include the casualties since the 2020 ceasefire.")
+    fig = plot_since_1991(since)
+    assert [t.get_text().replace("\n", " ") for t in fig.axes[0].texts] == [note]
+    assert len(plot_since_1991(since, note=False).axes[0].texts) == 0

@@ -13,6 +13,8 @@ silently between bodies or editions:
   no test statistics);
 - :func:`since_1991_series` gathers the cumulative totals "since 1991" (or "since the early 1990s") from
   the official statements (``casualty_reports``) and from the Monitor file (``monitor_annual``);
+- :func:`annual_from_series` derives the calendar years since the ceasefire from the fitted casualty series
+  (this project's, not a body's), so that the long run reaches the post-war years;
 - :mod:`analysis.plots.longrun` draws them.
 
 The functions are pure: they take the typed frames of :func:`analysis.data.load_package` (or frames of the
@@ -23,19 +25,26 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..data import has_flag
+from ..data.bodies import body_name
+from ..statements import latent
+from ..statements.observations import day
 
-#: Readable labels of the reporting bodies; any other body keeps its code (e.g. ``us_state_department``).
+#: The Prosecutor General's Office and other government bodies, one group: both give the official count.
+OFFICIAL_LABEL = f"official ({body_name('pgo', short=True)}, other government)"
+#: Readable labels of the reporting bodies; any other body is named by :func:`analysis.data.bodies.body_name`
+#: (short form, e.g. "US State Department").
 BODY_LABELS = {
-    "anama": "ANAMA",
-    "azcbl": "AzCBL",
-    "pgo": "official (PGO/government)",
-    "government_other": "official (PGO/government)",
-    "landmine_monitor": "Landmine Monitor",
+    "anama": body_name("anama", short=True),
+    "azcbl": body_name("azcbl", short=True),
+    "pgo": OFFICIAL_LABEL,
+    "government_other": OFFICIAL_LABEL,
+    "landmine_monitor": body_name("landmine_monitor"),
 }
 #: Order of the labelled bodies in tables and legends (other bodies follow, alphabetically).
-BODY_ORDER = ("ANAMA", "AzCBL", "official (PGO/government)", "Landmine Monitor")
+BODY_ORDER = ("ANAMA", "AzCBL", OFFICIAL_LABEL, "Landmine Monitor")
 #: Preference among editions where one value per body and year is needed (body_differences), and the
 #: order of the edition columns of annual_wide.
 EDITION_PREFERENCE = ("first_published", "unspecified", "revised")
@@ -58,9 +67,10 @@ SINCE_1991_COLUMNS = [
 
 
 def body_label(body) -> str:
-    """Readable label of a reporting body code: 'ANAMA', 'AzCBL', 'official (PGO/government)' for pgo and
-    government_other, 'Landmine Monitor' for landmine_monitor; any other body keeps its code."""
-    return BODY_LABELS.get(str(body), str(body))
+    """Readable label of a reporting body code: 'ANAMA', 'AzCBL', 'official (Prosecutor General, other
+    government)' for pgo and government_other, 'Landmine Monitor' for landmine_monitor; any other body its
+    name (:func:`analysis.data.bodies.body_name`, short form: 'US State Department')."""
+    return BODY_LABELS.get(str(body), body_name(body, short=True))
 
 
 def _label_rank(label: str) -> tuple[int, str]:
@@ -170,7 +180,7 @@ def annual_wide(annual: pd.DataFrame, metric: str = "casualties_total") -> pd.Da
     :func:`annual_casualties`.
 
     - Columns are named ``"<body_label> (<edition>)"``, e.g. ``"AzCBL (unspecified)"``, ordered ANAMA,
-      AzCBL, official (PGO/government), Landmine Monitor, then other bodies alphabetically; within a body
+      AzCBL, official (Prosecutor General, other government), Landmine Monitor, then other bodies alphabetically; within a body
       first_published, unspecified, revised.
     - **Two different values of one body for the same year and edition** (AzCBL's own site said 33 for
       2007, the Monitor cited AzCBL as 32) are both kept, as numbers: the value of the first-recorded row
@@ -360,3 +370,102 @@ def since_1991_series(
     out["duplicate"] = out["duplicate"].astype(bool)
     out = out.sort_values(["date", "record"], na_position="last", kind="stable").reset_index(drop=True)
     return out[SINCE_1991_COLUMNS]
+
+
+def registers_note(series: pd.DataFrame, ceasefire: pd.Timestamp = pd.Timestamp("2020-11-10")) -> str:
+    """Why the two sets of "since 1991" totals of :func:`since_1991_series` stand at different levels, in one
+    sentence read off the rows themselves (dated rows, relays left out): the periods they cover.
+
+    Landmine Monitor's file (``monitor_annual``: the Monitor's own totals, ANAMA's and the US State
+    Department's as it cites them) counts from the early 1990s to the end of its period, at the latest the
+    year of its last total; the official statements (``casualty_reports``) count from 1991 to the day of each
+    statement, so where they are all dated after the ceasefire they include the casualties since it, which no
+    Monitor total does. Empty when either set has no dated row."""
+    dated = series[series["date"].notna() & ~series["duplicate"].astype(bool)]
+    monitor = dated[dated["resource"].astype("string") == "monitor_annual"]
+    official = dated[dated["resource"].astype("string") == "casualty_reports"]
+    if monitor.empty or official.empty:
+        return ""
+    last_m, first_o, last_o = monitor["date"].max(), official["date"].min(), official["date"].max()
+    text = (f"Different periods: the hollow totals (Monitor and annual reports) count from the early 1990s to {last_m:%Y} "
+            "at the latest; "
+            f"the official totals (filled) count from 1991 to the day of each statement, {first_o:%b %Y} to {last_o:%b %Y}")
+    if first_o > ceasefire >= last_m:
+        text += ", so they include the casualties since the 2020 ceasefire"
+    return text + "."
+
+
+# --------------------------------------------------------------------------------------------------
+# the post-ceasefire years, from the fitted series
+
+#: The label of the years derived from the fitted series: this project's figure, not a reporting body's.
+SERIES_LABEL = "derived from the fitted series, this project"
+#: The measure of the fitted casualty series behind each annual metric.
+SERIES_MEASURES = {"casualties_total": "total", "killed": "killed", "injured": "injured"}
+SERIES_ANNUAL_COLUMNS = ["year", "metric", "value", "lower", "upper", "sd", "start", "end", "body_label"]
+
+
+def annual_from_series(daily: pd.DataFrame, fit=None, metric: str = "casualties_total", level: float = 0.90) -> pd.DataFrame:
+    """The casualties of each calendar year since the ceasefire, derived from the fitted cumulative series.
+
+    ``daily``: the fitted daily series (:attr:`analysis.casualties.series.CasualtyAnalysis.daily`, columns
+    ``date, measure, estimate, lower, upper, kind``); the rows of the measure behind ``metric`` (``total`` for
+    ``casualties_total``, ``killed``, ``injured``) are used. A year is derived only when it is complete and
+    fitted: the rows of 31 December of the year before and of every day of the year are there and of kind
+    ``fit`` (the series starts on 10 Nov 2020, so 2020 is never complete; a year reaching past the last
+    statement, a forecast, is left out).
+
+    ``value`` = estimate(31 Dec) - estimate(31 Dec of the year before) (people; not rounded). The difference
+    of the daily bounds is not an interval of the difference (the two ends' errors are correlated), so
+    without ``fit`` no interval is given (``lower``, ``upper``, ``sd`` NaN). With ``fit`` (the measure's
+    :class:`analysis.statements.model.SeriesFit`, ``analysis.fits["total"]``), ``sd`` is the posterior
+    standard deviation of the fitted series' increase over the year, from the statement model's Laplace
+    covariance (:func:`analysis.statements.latent.increment_moments`, which counts the correlation of the two
+    ends), and ``lower``/``upper`` = value -/+ z x sd (z the normal quantile of ``level``; the lower end
+    not below 0). That sd is the measure's own fit's; the coherent series (parts made to add up) moves the
+    estimate by a few people, not its uncertainty by much.
+
+    Returns one row per year: ``year``, ``metric``, ``value``, ``lower``, ``upper``, ``sd``, ``start``,
+    ``end`` (the two 31 Decembers), ``body_label`` (:data:`SERIES_LABEL`). ``attrs["method"]`` says how, in
+    a sentence a caption can quote.
+    """
+    if metric not in SERIES_MEASURES:
+        raise ValueError(f"annual_from_series: metric must be one of {sorted(SERIES_MEASURES)}, not {metric!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie between 0 and 1, not {level!r}")
+    measure = SERIES_MEASURES[metric]
+    d = daily[daily["measure"].astype("string") == measure].copy()
+    d["date"] = pd.to_datetime(d["date"]).dt.normalize()
+    d = d.drop_duplicates("date").set_index("date").sort_index()
+    fitted = d.index[d["kind"].astype("string") == "fit"]
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    rows = []
+    years = range(fitted.min().year, fitted.max().year + 1) if len(fitted) else range(0)
+    for year in years:
+        start, end = pd.Timestamp(f"{year - 1}-12-31"), pd.Timestamp(f"{year}-12-31")
+        days = pd.date_range(start, end, freq="D")
+        if not days.isin(fitted).all():
+            continue
+        value = float(d.at[end, "estimate"] - d.at[start, "estimate"])
+        sd = np.nan
+        if fit is not None:
+            _, var = latent.increment_moments(fit.fit.x, fit.fit.cov, np.array([day(start) + 1]), np.array([day(end) + 1]))
+            sd = float(np.sqrt(var[0]))
+        rows.append({"year": year, "metric": metric, "value": value, "lower": max(value - z * sd, 0.0) if fit is not None else np.nan,
+                     "upper": value + z * sd if fit is not None else np.nan, "sd": sd, "start": start, "end": end,
+                     "body_label": SERIES_LABEL})
+    out = pd.DataFrame(rows, columns=SERIES_ANNUAL_COLUMNS)
+    out["year"] = out["year"].astype("int64")
+    for col in ("value", "lower", "upper", "sd"):
+        out[col] = out[col].astype("float64")
+    out["start"], out["end"] = pd.to_datetime(out["start"]), pd.to_datetime(out["end"])
+    out["metric"], out["body_label"] = out["metric"].astype("string"), out["body_label"].astype("string")
+    pct = f"{level * 100:g} %"
+    out.attrs["method"] = (
+        "Calendar-year increase of the fitted cumulative series of the statement model (its estimate on 31 December "
+        "less that on 31 December of the year before), complete fitted years only; "
+        + (f"{pct} interval from the posterior standard deviation of the fitted increase (Laplace covariance of the "
+           "latent weekly increments, correlation of the two ends included)." if fit is not None else
+           "no interval (the difference of the daily bounds is not an interval of the difference).")
+    )
+    return out

@@ -11,8 +11,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..casualties.longrun import annual_wide
-from .style import category_style, new_figure, thousands
+from ..casualties.longrun import SERIES_LABEL, annual_wide, registers_note
+from ..statements.observations import CEASEFIRE
+from .style import LABEL_BOX, category_style, new_figure, thousands
+
+#: How the years derived from the fitted series look: black, hollow hexagons on a dotted line, with 90 % bars;
+#: no reporting body is drawn so (the bodies take the palette's first colours and markers in order).
+DERIVED_STYLE = {"color": "#000000", "marker": "h", "linestyle": (0, (1, 1.5)), "markerfacecolor": "white"}
+#: The y axis of each metric, in words.
+METRIC_LABELS = {"casualties_total": "casualties per year\n(killed and injured)", "killed": "people killed\nper year",
+                 "injured": "people injured\nper year"}
 
 
 def _as_float(values) -> np.ndarray:
@@ -23,7 +31,8 @@ def _edition_text(edition: str) -> str:
     return {"first_published": "first published", "revised": "revised"}.get(edition, "")
 
 
-def plot_annual(annual: pd.DataFrame, metric: str = "casualties_total", width: str = "single") -> Figure:
+def plot_annual(annual: pd.DataFrame, metric: str = "casualties_total", width: str = "single",
+                derived: pd.DataFrame | None = None) -> Figure:
     """Annual ``metric`` (people per calendar year) by year, one series per body and edition.
 
     Input: the long frame of :func:`analysis.casualties.longrun.annual_casualties`; the series are the
@@ -36,10 +45,16 @@ def plot_annual(annual: pd.DataFrame, metric: str = "casualties_total", width: s
       never bridged; a lone year shows as a marker.
     - A second value of the same body, year and edition (the ``#2`` columns of :func:`annual_wide`) is
       drawn with the same marker but no line, labelled "other value, same year".
+    - ``derived`` (:func:`analysis.casualties.longrun.annual_from_series`): the post-ceasefire years derived
+      from the fitted series, this project's figures and not a body's, in a style of their own
+      (:data:`DERIVED_STYLE`: black hollow hexagons on a dotted line), with their 90 % interval as bars where
+      it has one; the legend says which.
     - The y axis starts at 0. Returns the Figure (not saved).
     """
     wide = annual_wide(annual, metric)
+    extra = derived[derived["metric"].astype("string") == metric].sort_values("year") if derived is not None else None
     n_entries = sum(1 for c in wide.columns if " #" not in c) + len({c.split(" #")[0] for c in wide.columns if " #" in c})
+    n_entries += int(extra is not None and len(extra) > 0)
     fig, ax = new_figure(width, height_cm=5.5 + 0.35 * n_entries, layout="constrained")
     x = wide.index.to_numpy()
     styles: dict[str, dict] = {}
@@ -71,16 +86,26 @@ def plot_annual(annual: pd.DataFrame, metric: str = "casualties_total", width: s
                 label=text if base not in extra_labelled else "_nolegend_",
             )
             extra_labelled.add(base)
+    if extra is not None and len(extra):
+        years = extra["year"].to_numpy()
+        value = extra["value"].to_numpy(dtype=float)
+        has_interval = bool(extra["lower"].notna().all() and extra["upper"].notna().all())
+        label = SERIES_LABEL + (" (90 % bars)" if has_interval else " (no interval)")
+        if has_interval:
+            err = np.vstack([value - extra["lower"].to_numpy(dtype=float), extra["upper"].to_numpy(dtype=float) - value])
+            ax.errorbar(years, value, yerr=np.maximum(err, 0.0), capsize=2, elinewidth=0.8, label=label, **DERIVED_STYLE)
+        else:
+            ax.plot(years, value, label=label, **DERIVED_STYLE)
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("calendar year")
-    ax.set_ylabel(f"{metric.replace('_', ' ')} (people)")
-    if len(wide.columns):
+    ax.set_ylabel(METRIC_LABELS.get(metric, f"{metric.replace('_', ' ')} (people)"))
+    if len(wide.columns) or (extra is not None and len(extra)):
         fig.legend(loc="outside lower center", ncol=1)
     return fig
 
 
-def plot_since_1991(series: pd.DataFrame, width: str = "single") -> Figure:
+def plot_since_1991(series: pd.DataFrame, width: str = "single", note: str | bool = True) -> Figure:
     """Cumulative casualties since the early 1990s (people) by the date each total refers to.
 
     Input: the frame of :func:`analysis.casualties.longrun.since_1991_series`.
@@ -92,9 +117,16 @@ def plot_since_1991(series: pd.DataFrame, width: str = "single") -> Figure:
       colour, so the two sources differ by fill as well as hue.
     - **Undated rows (date NaT) are left out**, and so are relays (``duplicate``), which repeat a
       statement already drawn. Markers only: totals of different bodies are not joined by lines.
+    - ``note``: why the two sets of totals differ, written in the empty lower part of the axes: True (the
+      default) for :func:`analysis.casualties.longrun.registers_note` (the periods they cover, read off the
+      rows), a text of the caller's, or False for none.
     - The y axis starts at 0. Returns the Figure (not saved).
     """
     fig, ax = new_figure(width, height_cm=8.0, layout="constrained")
+    text = registers_note(series) if note is True else (note or "")
+    if text:
+        ax.text(0.97, 0.04, textwrap.fill(text, 46 if width == "single" else 90), transform=ax.transAxes, ha="right",
+                va="bottom", fontsize=7, color="#333333", bbox=LABEL_BOX, zorder=5)
     dated = series[series["date"].notna() & ~series["duplicate"].astype(bool)]
     groups = {"casualty_reports": "official statements (as-of date)", "monitor_annual": "Monitor and annual reports (period end)"}
     wrap = 50 if width == "single" else 110  # legend entries wrapped to stay inside the figure
