@@ -231,3 +231,32 @@ def test_plot_case_fatality_returns_a_figure_with_one_errorbar_per_group():
 def test_splits_without_the_counts_are_refused_by_name():
     with pytest.raises(KeyError, match=r"civilian_share: the frame lacks column\(s\) \['civilian', 'military'\]"):
         civmil.civilian_share(pd.DataFrame({"date": [pd.Timestamp("2023-12-09")]}))
+
+
+def test_azerbaijans_shares_keep_the_width_and_the_global_series_has_a_panel_of_its_own(pkg):
+    from matplotlib.dates import num2date
+
+    az = civmil.civilian_share(_splits([("2020-12-15", 20, 31), ("2022-12-15", 123, 153), ("2023-12-09", 161, 179)]))
+    comp = civmil.global_comparison(pkg.monitor_annual, az)
+    fig = plot_civilian_share(az, comp)
+    ax, glob = fig.axes
+    # Azerbaijan's axis starts in 2020 (just before the ceasefire) and holds only Azerbaijan's points
+    assert num2date(ax.get_xlim()[0]).year == 2020 and num2date(ax.get_xlim()[1]).year <= 2024
+    (azerbaijan,) = ax.containers
+    assert set(ax.get_lines()) == {azerbaijan.lines[0], *azerbaijan.lines[1]}  # the points and their caps
+    assert glob.get_shared_y_axes().joined(ax, glob) and glob.get_ylim() == (0, 1)
+    # the global series: every Monitor share in the second axes, as points or, for a period, a line
+    n_global = (comp["series"] == "Global (Landmine Monitor)").sum()
+    points = sum(len(ln.get_xdata()) for ln in glob.get_lines() if ln.get_linestyle() == "None")
+    assert points == n_global
+    # the 1999-2008 figure (ma149, 71 %) is a line over its span, labelled as one period
+    (span,) = [ln for ln in glob.get_lines() if ln.get_linestyle() != "None"]
+    assert [pd.Timestamp(v).year for v in span.get_xdata()] == [1999, 2008] and list(span.get_ydata()) == [0.71, 0.71]
+    assert [t.get_text() for t in glob.texts] == ["1999\u20132008 as one period\n(average 71%)"]
+
+
+def test_the_case_fatality_figure_names_the_date_of_the_split():
+    table, _ = civmil.case_fatality(50, 161, 15, 179)
+    fig = plot_case_fatality(table, split_date=pd.Timestamp("2023-12-09"))
+    assert fig.axes[0].get_title(loc="left") == "Split as stated for 9 Dec 2023"
+    assert plot_case_fatality(table).axes[0].get_title(loc="left") == ""

@@ -12,8 +12,8 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from ..casualties.civmil import EDITIONS, GLOBAL_SERIES
-from .style import category_style, new_figure
+from ..casualties.civmil import CEASEFIRE, EDITIONS, GLOBAL_SERIES
+from .style import LABEL_BOX, category_style, new_figure
 
 
 def _period_span(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -27,60 +27,94 @@ def _period_span(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return day, day
 
 
+def _date_axis(ax) -> None:
+    locator = AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
 def plot_civilian_share(share_table: pd.DataFrame, comparison: pd.DataFrame | None = None) -> Figure:
     """Azerbaijan's civilian share over time with Wilson error bars; optionally the global Monitor shares.
 
     ``share_table`` is the output of :func:`analysis.casualties.civmil.civilian_share` (x = statement date,
-    y = share of the casualties of known status, bars = its Wilson interval). ``comparison`` (output of
-    :func:`analysis.casualties.civmil.global_comparison`) adds the Monitor's global shares, one marker series
-    per edition, each at the middle of its period (a multi-year figure also gets a line over its span). The y axis runs from
-    0 to 100%. The figure is returned, not saved.
+    y = share of the casualties of known status, bars = its Wilson interval). The y axis runs from 0 to 100%.
+
+    ``comparison`` (output of :func:`analysis.casualties.civmil.global_comparison`) adds the Monitor's
+    global shares in a panel of their own, to the right on the same y axis, so that Azerbaijan's points keep
+    the width of the figure (the first axes, from the ceasefire on): one marker series per edition, each at
+    the middle of its year; a figure for a period of several years (the 1999-2008 aggregate) is a line over
+    its span, labelled with the span. The legend (on the first axes) names every series. The figure is
+    returned, not saved.
     """
-    fig, ax = new_figure("double", height_cm=9) if comparison is not None else new_figure("single", height_cm=6.5)
     tab = share_table.dropna(subset=["share"]).sort_values("date", kind="stable")
     x = pd.to_datetime(tab["date"])
     y = tab["share"].to_numpy(dtype=float)
     yerr = np.vstack([y - tab["lower"].to_numpy(dtype=float), tab["upper"].to_numpy(dtype=float) - y])
-    label = "Azerbaijan since the ceasefire (95% Wilson interval)" if comparison is not None else "Azerbaijan (95% Wilson interval)"
-    ax.errorbar(x, y, yerr=yerr, capsize=2, label=label, **category_style(0))
-    if comparison is not None:
-        mon = comparison[comparison["series"] == GLOBAL_SERIES]
-        present = [e for e in EDITIONS if (mon["edition"] == e).any()]
-        present += sorted(set(mon["edition"].dropna()) - set(present))
-        for k, edition in enumerate(present, start=1):
-            sel = mon[mon["edition"] == edition]
-            spans = [_period_span(str(p)) for p in sel["period"]]
-            mids = [a + (b - a) / 2 for a, b in spans]
-            style = category_style(k)
-            ax.plot(mids, sel["share"].to_numpy(dtype=float), color=style["color"], marker=style["marker"],
-                    linestyle="none", label=f"{GLOBAL_SERIES}, {edition.replace('_', ' ')}")
-            for (a, b), share in zip(spans, sel["share"].to_numpy(dtype=float)):
-                if (b - a).days > 366:
-                    ax.plot([a, b], [share, share], color=style["color"], linestyle=style["linestyle"], marker="none")
-    ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
-    locator = AutoDateLocator(minticks=3, maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    ax.set_ylabel("Civilian share of casualties\nof known status" if comparison is not None else "Civilian share\n(known status)")
-    ax.set_xlabel("Date the figures refer to")
-    ax.legend(loc="lower left")
-    # room for the axis labels and for the source line that save_figure writes under the plot
-    if comparison is not None:
-        fig.subplots_adjust(left=0.1, right=0.98, top=0.96, bottom=0.16)
-    else:
+    if comparison is None:
+        fig, ax = new_figure("single", height_cm=6.5)
+        ax.errorbar(x, y, yerr=yerr, capsize=2, label="Azerbaijan (95% Wilson interval)", **category_style(0))
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
+        _date_axis(ax)
+        ax.set_ylabel("Civilian share\n(known status)")
+        ax.set_xlabel("Date the figures refer to")
+        ax.legend(loc="lower left")
         fig.subplots_adjust(left=0.2, right=0.97, top=0.95, bottom=0.27)
+        return fig
+
+    fig, (ax, glob) = new_figure("double", height_cm=9, ncols=2, sharey=True, gridspec_kw={"width_ratios": [1.9, 1]})
+    ax.errorbar(x, y, yerr=yerr, capsize=2, label="Azerbaijan since the ceasefire (95% Wilson interval)",
+                **category_style(0))
+    span = (x.max() - x.min()) if len(x) else pd.Timedelta(days=365)
+    ax.set_xlim(min(x.min(), CEASEFIRE) - span * 0.04 if len(x) else CEASEFIRE, x.max() + span * 0.04 if len(x) else None)
+    ax.set_title("Azerbaijan since the ceasefire", loc="left")
+    handles, labels = ax.get_legend_handles_labels()
+
+    mon = comparison[comparison["series"] == GLOBAL_SERIES]
+    present = [e for e in EDITIONS if (mon["edition"] == e).any()]
+    present += sorted(set(mon["edition"].dropna()) - set(present))
+    for k, edition in enumerate(present, start=1):
+        sel = mon[mon["edition"] == edition]
+        spans = [_period_span(str(p)) for p in sel["period"]]
+        mids = [a + (b - a) / 2 for a, b in spans]
+        style = category_style(k)
+        (line,) = glob.plot(mids, sel["share"].to_numpy(dtype=float), color=style["color"], marker=style["marker"],
+                            linestyle="none", label=f"{GLOBAL_SERIES}, {edition.replace('_', ' ')}")
+        handles.append(line)
+        labels.append(line.get_label())
+        for (a, b), share in zip(spans, sel["share"].to_numpy(dtype=float)):
+            if (b - a).days > 366:
+                glob.plot([a, b], [share, share], color=style["color"], linestyle=style["linestyle"], marker="none")
+                glob.annotate(f"{a:%Y}\u2013{b:%Y} as one period\n(average {share:.0%})", (a + (b - a) / 2, share),
+                              textcoords="offset points", xytext=(0, -4), ha="center", va="top", fontsize=7,
+                              color=style["color"], bbox=LABEL_BOX)
+    glob.set_title("Global, Landmine Monitor", loc="left")
+    for a in (ax, glob):
+        a.set_ylim(0, 1)
+        _date_axis(a)
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
+    ax.set_ylabel("Civilian share of casualties\nof known status")
+    ax.set_xlabel("Date the figures refer to")
+    glob.set_xlabel("Year (middle of each year)")
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.0, -0.2), ncol=2)
+    # room for the axis labels, the legend under the panels and the source line that save_figure writes
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.93, bottom=0.32, wspace=0.08)
     return fig
 
 
-def plot_case_fatality(table: pd.DataFrame) -> Figure:
+def plot_case_fatality(table: pd.DataFrame, split_date=None) -> Figure:
     """Case-fatality by group with Wilson error bars, each point labelled killed/casualties.
 
     ``table`` is the first element returned by :func:`analysis.casualties.civmil.case_fatality`. One error-bar
     series per group, styled by :func:`analysis.plots.style.category_style` (colour, marker and line style). The y axis is
-    case-fatality in percent. The figure is returned, not saved.
+    case-fatality in percent. ``split_date``: the date of the statement whose split the table uses
+    (:func:`analysis.casualties.series.split_at`), named in the axes' title ("Split as stated for 9 Dec 2023"); the
+    counts are cumulative from the ceasefire to that day. The figure is returned, not saved.
     """
     fig, ax = new_figure("single", height_cm=6.5)
+    if split_date is not None:
+        day = pd.Timestamp(split_date)
+        ax.set_title(f"Split as stated for {day.day} {day:%b %Y}", loc="left")
     for i, row in enumerate(table.itertuples(index=False)):
         y = float(row.case_fatality)
         err = [[y - float(row.lower)], [float(row.upper) - y]]
@@ -92,5 +126,5 @@ def plot_case_fatality(table: pd.DataFrame) -> Figure:
     ax.set_ylim(0, min(1.0, float(table["upper"].max()) * 1.25 + 0.02))
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     ax.set_ylabel("case-fatality: killed / casualties\n(95% Wilson interval)")
-    fig.subplots_adjust(left=0.2, right=0.97, top=0.95, bottom=0.2)
+    fig.subplots_adjust(left=0.2, right=0.97, top=0.9 if split_date is not None else 0.95, bottom=0.2)
     return fig
