@@ -191,34 +191,52 @@ def plot_items_by_type(tab: pd.DataFrame) -> Figure:
 
 
 def plot_items_per_100_ha(table: pd.DataFrame) -> Figure:
-    """Items per 100 ha cleared by type and year with their exact Poisson 95% intervals as error bars.
+    """Items per 100 ha cleared by type and year, with both 95% intervals of
+    :func:`analysis.clearance.per_area.items_per_100_ha`.
 
-    ``table`` is the output of :func:`analysis.clearance.per_area.items_per_100_ha`. One error-bar series per
-    type (own colour, marker and line style), slightly offset on the year axis so that the bars do not overlap. Log y axis (the
-    types differ by more than ten times). The figure is returned, not saved.
+    One series per type (own colour, marker and line style), slightly offset on the year axis so that the
+    bars do not overlap; the points are the annual releases. Thin bars with caps: the quasi-Poisson interval
+    (``lower_qp``, ``upper_qp``: finds come in clusters), where the table has it; thick bars inside them: the
+    exact Poisson interval (``lower``, ``upper``: the counting alone, narrower than the marker in most years).
+    Log y axis (the types differ by more than ten times) with plain numbers at 1-2-3-5 steps, so that the
+    values below 5 can be read. The figure is returned, not saved.
     """
     require_columns(table, ["year", "measure", "per_100_ha", "lower", "upper"], "plot_items_per_100_ha")
     if table.empty:
         raise ValueError("plot_items_per_100_ha: the table is empty")
-    fig, ax = new_figure("single", height_cm=6.5)
+    fig, ax = new_figure("single", height_cm=7.5)
     present = [t for t in ITEM_TYPES if (table["measure"] == t).any()]
     present += sorted(set(table["measure"].astype(str)) - set(present))
+    has_qp = {"lower_qp", "upper_qp"} <= set(table.columns) and table[["lower_qp", "upper_qp"]].notna().any().any()
     for i, t in enumerate(present):
         part = table[table["measure"] == t].sort_values("year")
         offset = (i - (len(present) - 1) / 2) * 0.12
+        x = part["year"].to_numpy(dtype=float) + offset
         y = part["per_100_ha"].to_numpy(dtype=float)
-        yerr = np.vstack([y - part["lower"].to_numpy(dtype=float), part["upper"].to_numpy(dtype=float) - y])
-        ax.errorbar(part["year"].to_numpy(dtype=float) + offset, y, yerr=yerr, capsize=2,
-                    label=SHORT.get(t, t), **category_style(i))
+        style = category_style(i)
+        exact = np.vstack([y - part["lower"].to_numpy(dtype=float), part["upper"].to_numpy(dtype=float) - y])
+        if has_qp:
+            qp = np.vstack([y - part["lower_qp"].to_numpy(dtype=float), part["upper_qp"].to_numpy(dtype=float) - y])
+            ax.errorbar(x, y, yerr=qp, capsize=2, elinewidth=0.7, label=SHORT.get(t, t), **style)
+            ax.errorbar(x, y, yerr=exact, fmt="none", elinewidth=2.4, capsize=0, ecolor=style["color"])
+        else:
+            ax.errorbar(x, y, yerr=exact, capsize=2, label=SHORT.get(t, t), **style)
     years = sorted(set(table["year"].astype(int)))
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_yscale("log")
-    # plain numbers at 1-2-5 steps ("2, 5, 10, 20"), not powers of ten: read at a glance, no mathtext
-    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    # plain numbers at 1-2-3-5 steps ("2, 3, 5, 10, 20"), not powers of ten: read at a glance, no mathtext
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("Year")
-    ax.set_ylabel("Items per 100 ha cleared\n(95% exact Poisson interval)")
-    ax.legend(loc="best")
-    fig.subplots_adjust(left=0.22, right=0.97, top=0.95, bottom=0.2)
+    ax.set_ylabel("Items per 100 ha cleared\n(95% intervals)")
+    # below the axes, where no bar runs: the types, and what the two bars of each point are
+    ax.legend(loc="upper left", bbox_to_anchor=(-0.28, -0.2))
+    if has_qp:
+        fig.legend(handles=[Line2D([], [], color="#444444", linewidth=0.7, label="thin: quasi-Poisson (clusters)"),
+                            Line2D([], [], color="#444444", linewidth=2.4,
+                                   label="thick: exact Poisson (often\nwithin the marker)")],
+                   loc="upper left", bbox_to_anchor=(0.45, 0.235), title="95% interval", title_fontsize=7,
+                   alignment="left")
+    fig.subplots_adjust(left=0.22, right=0.97, top=0.97, bottom=0.36)
     return fig
