@@ -323,3 +323,40 @@ def test_the_timeline_rows_name_the_bodies_in_words(pkg):
     assert {"Prosecutor General's Office", "Azerbaijan Mine Victims Association", "United Nations"} <= set(rows)
     inside = timeline[timeline["date"].between("2020-01-01", "2026-12-31")]
     assert sorted(rows) == sorted(body_name(b) for b in inside["reporting_body"].unique())
+
+
+def test_the_fan_chart_draws_every_projection_dashed_or_dotted_and_the_history_solid():
+    import math
+
+    import numpy as np
+
+    from analysis.clearance import projection as P
+    from analysis.plots.projection import PROJECTION_LINESTYLES, plot_fan_chart
+
+    today = pd.Timestamp("2026-01-01")
+    trend = {"intercept": math.log(3000.0), "slope": 0.15, "cov": [[0.01, -0.002], [-0.002, 0.001]],
+             "start_years": (today - pd.Timestamp("2020-11-10")).days / 365.25}
+    dates = pd.date_range("2020-11-10", today, freq="7D")
+    est = np.linspace(0, 249_000.0, len(dates))
+    history = pd.DataFrame({"date": dates, "estimate": est, "lower": est * 0.97, "upper": est * 1.02})
+    rem = P.remaining({"s": 1_166_702.0}, 249_000.0, 240_000.0, 255_000.0)
+    table = P.projection_table(rem, 69_205.7, 62_000.0, 76_000.0, trend, {"2026 plan": 65_000.0}, today)
+    stretches = pd.DataFrame({"start": [pd.Timestamp("2021-01-05")], "end": [pd.Timestamp("2021-10-12")]})
+    fig = plot_fan_chart(history, table, 1_166_702.0, P.targets(), trend=trend, today=today, n_draws=200,
+                         stretches=stretches)
+    ax = fig.axes[0]
+    full = [ln for ln in ax.get_lines() if ln.get_alpha() is None and ln.get_color() == "#000000"]
+    assert len(full) == 2 and all(ln.get_linestyle() == "-" for ln in full)  # the history, either side of the stretch
+    light = [ln for ln in ax.get_lines() if ln.get_alpha() == style.INTERPOLATED_ALPHA]
+    assert len(light) == 1
+    assert min(light[0].get_xdata()) == pytest.approx(P.decimal_year(pd.Timestamp("2021-01-05")))
+    colours = [style.category_style(i)["color"] for i in range(len(table))]
+    paths = [ln for ln in ax.get_lines() if ln.get_color() in colours and ln.get_linewidth() == 1.2
+             and ln.get_linestyle() != "None"]
+    assert len(paths) == len(table)
+    assert all(ln.get_linestyle() in ("--", ":", "-.") for ln in paths)  # never solid
+    assert len(PROJECTION_LINESTYLES) >= len(table) and "-" not in PROJECTION_LINESTYLES
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "projected from 01 Jan 2026 (dashed, dotted)" in texts
+    assert "the marker on each path: where it reaches the total" in texts
+    assert "lighter: interpolated, no exact statement for 60+ days" in texts

@@ -14,13 +14,20 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..clearance.projection import SEED, decimal_year, fan_paths, level_percent
-from .style import LABEL_BOX, category_style, new_figure, thousands
+from ..statements.model import INTERPOLATED_GAP_DAYS
+from .style import (FORECAST_LINESTYLE, INTERPOLATED_ALPHA, LABEL_BOX, category_style, draw_runs, interpolated_text,
+                    new_figure, thousands)
+
+#: The line styles of the projected paths, one per method: dashed or dotted, never solid (solid is the
+#: series read off the statements).
+PROJECTION_LINESTYLES = [FORECAST_LINESTYLE, (0, (1, 1.5)), (0, (6, 2, 1, 2)), (0, (6, 1.5)), (0, (2, 2, 1, 2, 1, 2))]
 
 
 def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated_ha: float | None = None,
                    targets_df: pd.DataFrame | None = None, *, trend: Mapping | None = None, today=None,
                    horizon_year: float = 2060, level: float = 0.90, n_draws: int = 1000, seed: int = SEED,
-                   title: str | None = None) -> Figure:
+                   title: str | None = None, stretches: pd.DataFrame | None = None,
+                   gap_days: int = INTERPOLATED_GAP_DAYS) -> Figure:
     """Cumulative hectares cleared since the ceasefire, and each method's projection to one scenario's total.
 
     - ``history``: ``date, estimate, lower, upper`` (cumulative ha to each date), drawn as a line with its
@@ -31,8 +38,16 @@ def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated
     - ``contaminated_ha``: the scenario total (default: from ``projection``), a horizontal line;
     - ``targets_df`` (:func:`analysis.clearance.projection.targets`): the target years as labelled vertical lines.
 
-    Methods differ by line style and marker as well as colour. ``today`` defaults to the last history
-    date. The x axis is in calendar years up to ``horizon_year``. Returns the Figure (not saved).
+    - ``stretches`` (:func:`analysis.statements.model.interpolated_stretches` of the history's series): the
+      history is drawn lighter where no exact statement pins it, as in the cumulative figures (``gap_days``:
+      the rule they were computed with, for the legend).
+
+    What is read off the statements and what is projected look different: the history is a solid line with
+    its band; every projection is dashed or dotted (:data:`PROJECTION_LINESTYLES`), with a light fan, right of
+    a vertical line at ``today``. Methods differ by line style and marker as well as colour; the marker is
+    where a path reaches the scenario total (or, if it never does by ``horizon_year``, its end), as the
+    legend says. ``today`` defaults to the last history date. The x axis is in calendar years up to
+    ``horizon_year``. Returns the Figure (not saved).
     """
     hist = history.sort_values("date")
     today = pd.Timestamp(hist["date"].iloc[-1] if today is None else today)
@@ -43,13 +58,23 @@ def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated
 
     fig, ax = new_figure("double", height_cm=9.5)
     hx = np.array([decimal_year(d) for d in hist["date"]])
-    ax.fill_between(hx, hist["lower"], hist["upper"], color="#999999", alpha=0.4, linewidth=0)
-    ax.plot(hx, hist["estimate"], color="#000000", linewidth=1.1)
-    handles = [Line2D([], [], color="#000000", linewidth=1.1, label="cleared to date (estimate)"),
+    dates = pd.to_datetime(hist["date"]).to_numpy()
+    light = np.zeros(len(hist), dtype=bool)
+    for s_, e_ in zip(*((stretches["start"], stretches["end"]) if stretches is not None else ((), ()))):
+        light |= (dates > np.datetime64(s_)) & (dates < np.datetime64(e_))
+    draw_runs(ax, hx, hist["estimate"], light, colour="#000000", linewidth=1.1, lower=hist["lower"], upper=hist["upper"],
+              band_colour="#999999", band_alpha=0.4)
+    handles = [Line2D([], [], color="#000000", linewidth=1.1, label="cleared to date (fitted series)"),
                Patch(facecolor="#999999", alpha=0.4, label=f"{level_percent(level)} interval")]
+    if light.any():
+        handles.append(Line2D([], [], color="#000000", linewidth=1.1, alpha=INTERPOLATED_ALPHA,
+                              label=interpolated_text(gap_days)))
+    ax.axvline(now, color="#444444", linewidth=0.6, linestyle="-", alpha=0.8, zorder=1)
+    handles.append(Line2D([], [], color="#444444", linewidth=0.6, alpha=0.8,
+                          label=f"projected from {pd.Timestamp(today):%d %b %Y} (dashed, dotted)"))
 
     for i, row in enumerate(projection.itertuples(index=False)):
-        style = category_style(i)
+        style = dict(category_style(i), linestyle=PROJECTION_LINESTYLES[i % len(PROJECTION_LINESTYLES)])
         path = fan[fan["method"] == row.method]
         x, mid, low, high = (path[c].to_numpy() for c in ("year", "cleared", "lower", "upper"))
         ax.fill_between(x, low, high, color=style["color"], alpha=0.15, linewidth=0)
@@ -71,6 +96,7 @@ def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated
     ax.axhline(total, color="#000000", linewidth=0.8, linestyle="-", alpha=0.6)
     handles.append(Line2D([], [], color="#000000", alpha=0.6, linewidth=0.8,
                           label=f"scenario total {total:,.0f} ha"))
+    handles.append(Line2D([], [], linestyle="none", label="the marker on each path: where it reaches the total"))
     if targets_df is not None:
         for t in targets_df.itertuples(index=False):
             ax.axvline(t.year, color="#444444", linewidth=0.8, linestyle=(0, (1, 2)))
@@ -83,10 +109,11 @@ def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated
     ax.set_ylabel("thousand hectares 'cleared'\nsince 10 Nov 2020")
     thousands(ax.yaxis, per=1000)
     # the caveat is a row of the legend, below the axes: inside them it covered the completion markers
-    handles.append(Line2D([], [], linestyle="none", label="'cleared' includes battle-area clearance and survey-based release"))
+    handles.append(Line2D([], [], linestyle="none", label="'cleared' includes battle-area clearance\nand survey-based release"))
     if title:
         ax.set_title(title)
     # below the axes, where no line or label runs (the source line moves down if they meet)
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=7)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=7, columnspacing=1.2,
+              handlelength=2.2)
     fig.subplots_adjust(left=0.1, right=0.98, top=0.93 if title else 0.97, bottom=0.3)
     return fig
