@@ -360,3 +360,18 @@ def test_the_fan_chart_draws_every_projection_dashed_or_dotted_and_the_history_s
     assert "projected from 01 Jan 2026 (dashed, dotted)" in texts
     assert "the marker on each path: where it reaches the total" in texts
     assert "lighter: interpolated, no exact statement for 60+ days" in texts
+
+
+def test_the_calibration_rows_name_the_series_in_words():
+    from analysis.plots.validation import plot_calibration, series_label
+
+    keys = ["casualties:total", "casualties:civilian_killed", "clearance:all:ap_mines", "clearance:all:hectares",
+            "clearance:mod:uxo"]
+    scores = pd.DataFrame({"series": keys * 2, "test": ["leave_one_out"] * 5 + ["rolling_origin"] * 5,
+                           "n": [40, 12, 8, 30, 9] * 2, "coverage_50": [0.5] * 10, "coverage_90": [0.9] * 10})
+    fig = plot_calibration(scores)
+    rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert rows == ["casualties (killed and injured)", "civilians killed", "anti-personnel mines cleared",
+                    "hectares cleared", "other explosive ordnance cleared (Ministry of Defence engineers)"]
+    assert not any("_" in r or ":" in r for r in rows)
+    assert series_label("casualties:military_injured") == "military injured"

@@ -8,9 +8,26 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..casualties.series import LABELS as CASUALTY_LABELS
+from ..clearance.series import LABELS as CLEARANCE_LABELS
+from .clearance import SCOPE_LABELS
 from .style import category_style, new_figure
 
 TEST_LABELS = {"leave_one_out": "leave one out", "rolling_origin": "rolling origin (next 180 days)"}
+
+
+def series_label(key: str) -> str:
+    """A series key of the backtest in words: 'casualties:civilian_killed' -> 'civilians killed',
+    'clearance:all:ap_mines' -> 'anti-personnel mines cleared' (all operators; another scope is named)."""
+    kind, _, rest = str(key).partition(":")
+    if kind == "casualties":
+        return CASUALTY_LABELS.get(rest, rest.replace("_", " "))
+    if kind == "clearance":
+        scope, _, measure = rest.partition(":")
+        name = CLEARANCE_LABELS.get(measure, measure.replace("_", " "))
+        name = name if name.endswith("cleared") else f"{name} cleared"
+        return name if scope == "all" else f"{name} ({SCOPE_LABELS.get(scope, scope)})"
+    return str(key).replace("_", " ")
 
 
 def plot_calibration(scores: pd.DataFrame, intervals: pd.DataFrame | None = None):
@@ -38,7 +55,7 @@ def plot_calibration(scores: pd.DataFrame, intervals: pd.DataFrame | None = None
                 ax.hlines(yy, iv["lower_90"], iv["upper_90"], color=style["color"], linewidth=0.7, zorder=2)
         ax.set_xlim(0, 1.02)
         ax.set_xlabel(f"share inside the {level:.0%} interval")
-    ax50.set_yticks(range(len(series)), [k.replace("casualties:", "").replace("clearance:all:", "clearance, ") for k in series])
+    ax50.set_yticks(range(len(series)), [series_label(k) for k in series])
     ax50.invert_yaxis()
     handles = [Line2D([], [], linestyle="none", marker=category_style(j)["marker"], color=category_style(j)["color"],
                       markersize=4, label=TEST_LABELS.get(t, t)) for j, t in enumerate(dict.fromkeys(s["test"]))]
@@ -49,5 +66,5 @@ def plot_calibration(scores: pd.DataFrame, intervals: pd.DataFrame | None = None
     if intervals is not None:
         handles.append(Line2D([], [], color="#000000", linewidth=0.7, label="95 % interval of the share (Wilson)"))
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7, bbox_to_anchor=(0.5, 0.0))
-    fig.subplots_adjust(left=0.2, right=0.98, top=0.97, bottom=0.1 + 1.4 / (2.2 + 0.42 * len(series)))
+    fig.subplots_adjust(left=0.25, right=0.98, top=0.97, bottom=0.1 + 1.4 / (2.2 + 0.42 * len(series)))
     return fig
