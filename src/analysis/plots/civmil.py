@@ -85,8 +85,8 @@ def plot_civilian_share(share_table: pd.DataFrame, comparison: pd.DataFrame | No
         for (a, b), share in zip(spans, sel["share"].to_numpy(dtype=float)):
             if (b - a).days > 366:
                 glob.plot([a, b], [share, share], color=style["color"], linestyle=style["linestyle"], marker="none")
-                glob.annotate(f"{a:%Y}\u2013{b:%Y} as one period\n(average {share:.0%})", (a + (b - a) / 2, share),
-                              textcoords="offset points", xytext=(0, -4), ha="center", va="top", fontsize=7,
+                glob.annotate(f"{a:%Y}\u2013{b:%Y} as one period\n(average {share:.0%})", (a, share),
+                              textcoords="offset points", xytext=(0, -7), ha="left", va="top", fontsize=7,
                               color=style["color"], bbox=LABEL_BOX)
     glob.set_title("Global, Landmine Monitor", loc="left")
     for a in (ax, glob):
