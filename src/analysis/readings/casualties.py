@@ -8,8 +8,12 @@ import pandas as pd
 
 from ..casualties.series import LABELS, CasualtyAnalysis
 from ..data.bodies import body_name
+from ..statements.model import INTERPOLATED_GAP_DAYS
 from ..statements.observations import CEASEFIRE
 from . import words
+
+#: How a caption explains the lighter stretches (the plots' rule, statements.model.interpolated_stretches).
+INTERPOLATED = (f"lighter where interpolated (no exact statement for {INTERPOLATED_GAP_DAYS} days or more)")
 
 #: Statuses of an observation that put a statement on the series (a down-weighted one still is a statement).
 STATED = ("fitted", "down-weighted", "bound met", "bound not met", "window not met")
@@ -148,8 +152,8 @@ def caption_cumulative(analysis: CasualtyAnalysis, measure: str) -> str:
     last, forecast = as_of(analysis.daily, measure)
     text = (f"{LABELS[measure].capitalize()} since 10 November 2020: {_row_text(last)} by {words.day(last['date'])}. The "
             "line is the series fitted to every statement and the band the 90% interval of the figure an official statement "
-            "would give that day; points are the official statements by reporting body (hollow where the fit down-weights "
-            "them), grey markers rounded figures and bounds.")
+            f"would give that day, {INTERPOLATED}; points are the official statements by reporting body (hollow where the "
+            "fit down-weights them), grey markers rounded figures and bounds.")
     if forecast is not None:
         text += f" Dashed and lighter after the last statement: a forecast to {words.day(forecast['date'])}."
     return text
@@ -158,7 +162,8 @@ def caption_cumulative(analysis: CasualtyAnalysis, measure: str) -> str:
 def caption_monthly(analysis: CasualtyAnalysis, measure: str) -> str:
     t = analysis.trends.get(measure)
     text = (f"Expected {LABELS[measure]} per calendar month from the composite-link quasi-Poisson trend (line; 90% intervals "
-            "of the mean and, lighter, of the count), and the fitted series' own count in each month (points, 90% bars).")
+            "of the mean and, lighter, of the count; dashed where a forecast), and the fitted series' own count in each month "
+            "(points, 90% bars; lighter in months inside an interpolated stretch).")
     if t is not None:
         rr, lo, hi = t.rate_ratio
         text += f" {words.change_per_year(rr, lo, hi, 'The rate').replace(' CI ', ' CI ')}"
@@ -169,11 +174,21 @@ def caption_monthly(analysis: CasualtyAnalysis, measure: str) -> str:
     return text
 
 
-def caption_long_run(differences: pd.DataFrame) -> str:
+def caption_long_run(differences: pd.DataFrame, derived: pd.DataFrame | None = None) -> str:
     """The long-run figure's caption: how ANAMA's and AzCBL's annual counts compare, decided from the years both
-    report (:func:`analysis.casualties.longrun.body_differences`)."""
+    report (:func:`analysis.casualties.longrun.body_differences`), and the post-ceasefire years derived from the
+    fitted series (:func:`analysis.casualties.longrun.annual_from_series`) with the highest of them."""
     text = ("Annual casualties as reported by ANAMA, the national campaign AzCBL and official sources, mostly as cited by "
             "Landmine Monitor; bodies and editions are kept apart and missing years stay gaps.")
+    if derived is not None and len(derived):
+        d = derived[derived["metric"] == "casualties_total"] if "metric" in derived else derived
+        d = d.dropna(subset=["value"]).sort_values("year")
+        if len(d):
+            top = d.loc[d["value"].idxmax()]
+            years = f"{int(d['year'].min())}{words.DASH}{int(d['year'].max())}"
+            text += (f" The years {years} are this project's, derived from the fitted series (the calendar-year increase, "
+                     f"90% bars), not a body's figures: the highest is {int(top['year'])} with "
+                     f"{words.with_interval(top['value'], top['lower'], top['upper'], level='90%')}.")
     d = differences.dropna(subset=["difference"]) if "difference" in differences else differences.iloc[0:0]
     if len(d):
         n = len(d)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..clearance.series import LABELS
 from ..data.bodies import body_name
+from ..statements.model import INTERPOLATED_GAP_DAYS
 from . import words
 
 ITEMS = ("ap_mines", "at_mines", "uxo")
@@ -179,7 +180,8 @@ def reading(daily: pd.DataFrame, last12: dict, annual: pd.DataFrame, trend, cros
 def caption_cumulative(daily: pd.DataFrame) -> str:
     last, forecast = as_of(daily, "all", "hectares")
     text = ("Hectares released as cleared since 10 November 2020 by all operators, by ANAMA's own teams and by the Ministry "
-            "of Defence: fitted lines with 90% intervals and the statements around them; all operators "
+            f"of Defence: fitted lines with 90% intervals (lighter where interpolated, no exact statement for "
+            f"{INTERPOLATED_GAP_DAYS} days or more) and the statements around them; all operators "
             f"{_estimate(last, ' ha')} by {words.day(last['date'])}. 'Cleared' includes battle-area clearance and "
             "survey-based release.")
     if forecast is not None:
@@ -190,7 +192,8 @@ def caption_cumulative(daily: pd.DataFrame) -> str:
 def caption_monthly(trend, measure: str) -> str:
     g, lo, hi = trend.growth_per_year
     return (f"Monthly {LABELS[measure]} from direct statements (markers) and from differences of the fitted series (line, "
-            f"conservative range), with the fitted rate and its season (black, 90% interval): "
+            f"conservative range; lighter across interpolated stretches), with the fitted rate and its season (black, 90% "
+            f"interval; dashed where a forecast): "
             f"{words.change_per_year(g, lo, hi, 'the rate')}.")
 
 
@@ -204,8 +207,8 @@ def caption_items_by_type(annual: pd.DataFrame) -> str:
 def caption_projection(table: pd.DataFrame, scenario: str) -> str:
     rows = table[table["scenario"] == scenario]
     text = ("Hectares released as cleared since the ceasefire and their projection to the scenario's total at the last twelve "
-            "months' rate, the fitted trend and the planned rate (90% fans, each conditional on the scenario; the planned rate "
-            "taken as stated), against the stated targets. 'Cleared' includes survey-based release; the scenarios are not a "
+            "months' rate, the fitted trend and the planned rate (dashed or dotted from today, 90% fans, each conditional on "
+            "the scenario; the planned rate taken as stated), against the stated targets. 'Cleared' includes survey-based release; the scenarios are not a "
             "range.")
     done = rows[rows["years"].map(words.finite)]
     if len(done):
@@ -213,3 +216,11 @@ def caption_projection(table: pd.DataFrame, scenario: str) -> str:
         text += (f" For {scenario}, completion falls between {int(np.floor(first))} and {int(np.floor(last))} depending on "
                  "the rate assumed.")
     return text
+
+
+def caption_items_per_100_ha(per_100: pd.DataFrame) -> str:
+    """The items-per-hectare figure's caption, with the method of its intervals (from the table's own
+    ``attrs['method']``)."""
+    text = "Items neutralised per 100 ha released as cleared, from ANAMA's annual releases. The hectares include survey-based release."
+    method = per_100.attrs.get("method")
+    return f"{text} {method[0].upper() + method[1:]}" if method else text
