@@ -52,7 +52,8 @@ def parse_cell(field_: dict, text: str):
     ftype = field_["type"]
     if ftype == "integer":
         if not INTEGER.match(text):
-            raise ValueError(f"'{shorten(text)}' is not a whole number")
+            hint = " (write it without thousands separators)" if re.fullmatch(r"[0-9]{1,3}([,. ][0-9]{3})+", text) else ""
+            raise ValueError(f"'{shorten(text)}' is not a whole number{hint}")
         if len(text.lstrip("+-0")) > 18 or abs(int(text)) > _INT64_MAX:
             raise ValueError(f"'{shorten(text)}' is too large to be a count (more than 18 digits)")
         return int(text)
@@ -131,8 +132,10 @@ def check_cells(table: RawTable, problems: list[Problem], today: dt.date | None 
                 continue
             text = row[name]
             if text != text.strip():
-                problems.append(Problem(table.file, "whitespace", f"'{shorten(text)}' has leading or trailing spaces",
-                                        number, line, rec, name))
+                blank_required = not text.strip() and f.get("constraints", {}).get("required")
+                if not blank_required:  # else the one problem is the missing value
+                    problems.append(Problem(table.file, "whitespace", f"'{shorten(text)}' has leading or trailing spaces",
+                                            number, line, rec, name))
                 text = text.strip()
                 row[name] = text
             found = cell_problems(f, text, today)
@@ -140,6 +143,7 @@ def check_cells(table: RawTable, problems: list[Problem], today: dt.date | None 
                 problems.append(Problem(table.file, rule, msg, number, line, rec, name))
             if found:
                 table.bad_cells.add((index, name))
+                table.ids_doubtful |= f is table.fields[0]
                 continue
             if text and f.get("constraints", {}).get("unique"):
                 first = uniques.setdefault(name, {})
@@ -147,5 +151,6 @@ def check_cells(table: RawTable, problems: list[Problem], today: dt.date | None 
                     problems.append(
                         Problem(table.file, "unique", f"'{visible(text)}' already used in row {first[text]}", number, line, rec, name)
                     )
+                    table.ids_doubtful |= f is table.fields[0]
                 else:
                     first[text] = number

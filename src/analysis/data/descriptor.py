@@ -313,7 +313,7 @@ def _check_foreign_keys(schema: dict, name: str, fields_of: dict, resource_names
         return
     for fk in foreign:
         ok = (isinstance(fk, dict) and isinstance(fk.get("fields"), list) and isinstance(fk.get("reference"), dict)
-              and isinstance(fk["reference"].get("fields"), list))
+              and isinstance(fk["reference"].get("fields"), list) and isinstance(fk["reference"].get("resource", ""), str))
         if not ok:
             bad("descriptor-key", f"a foreign key needs 'fields' and 'reference' with 'resource' and 'fields': {fk!r}", where)
             continue

@@ -50,6 +50,7 @@ class RawTable:
     numbers: list[int] = field(default_factory=list)  # data row number of each row (1 = first under the header)
     order: dict[str, int] = field(default_factory=dict)  # every id, malformed rows too -> its first row number
     complete: bool = True  # False when the file could not be read to its end
+    ids_doubtful: bool = False  # True when a row's id failed its checks (then what it was meant to be is unknown)
     bad_cells: set[tuple[int, str]] = field(default_factory=set)  # (row index, column) that failed a cell check
     corrected: dict[tuple[int, str], str] = field(default_factory=dict)  # (row index, column) -> correction id
     unsettled: set[int] = field(default_factory=set)  # row indexes whose correction was rejected: no rules on them
@@ -59,9 +60,10 @@ class RawTable:
             self.numbers = list(range(1, len(self.rows) + 1))
 
     def knows(self, rec: str) -> bool:
-        """Whether ``rec`` is a record of the file: read, skipped as malformed, or possibly in a part that could
-        not be read (then nothing can be said against it)."""
-        return rec in self.order or not self.complete
+        """Whether ``rec`` is a record of the file: read, skipped as malformed, or possibly the one of a row whose
+        id is unreadable or wrong, or in a part that could not be read (then nothing can be said against it
+        until that is mended: one cause, one message)."""
+        return rec in self.order or not self.complete or self.ids_doubtful
 
 
 @contextmanager
@@ -200,6 +202,7 @@ def read_table(raw_dir: Path, resource: dict, problems: list[Problem]) -> RawTab
                 hint = ": it ends in an extra empty cell, a trailing comma? (or a cell too many further left)"
             elif end > start:
                 hint = f"; the row runs over lines {start}-{end}: a quote (\") left open?"
+                table.ids_doubtful = True  # it may have swallowed the rows after it: their ids are unknown
             else:
                 hint = ""
             shape.append((("length", len(cells)), Problem(

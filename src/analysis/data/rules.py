@@ -263,8 +263,8 @@ def check_rules(tables: dict[str, RawTable], problems: list[Problem]) -> None:
                 for col in ("value", "value_high"):
                     value = row.float(col)
                     if unit in UNIT_MAXIMA and value is not None and value > UNIT_MAXIMA[unit] and "implausible" not in flags:
-                        what = "a share" if unit == "percent" else "an area larger than Azerbaijan (86,600 km2)"
-                        bad("unit-range", col, f"{row.get(col)} {unit} is {what}: more than {UNIT_MAXIMA[unit]:,.0f} {unit}; "
+                        whole = "the whole" if unit == "percent" else "Azerbaijan's whole territory"
+                        bad("unit-range", col, f"{row.get(col)} {unit} is more than {whole} ({UNIT_MAXIMA[unit]:,.0f} {unit}); "
                             "mend it in corrections.csv, or add the flag 'implausible' if the source really printed it",
                             ("unit",))
 
