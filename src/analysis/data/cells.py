@@ -85,8 +85,8 @@ def check_constraints(field_: dict, text: str, value, today: dt.date | None = No
     if "minimum" in cons and value < cons["minimum"]:
         out.append(("minimum", f"{what} {text} is below the minimum {cons['minimum']}"))
     if "maximum" in cons and value > cons["maximum"]:
-        out.append(("maximum", f"{what} {shorten(text)} is above the maximum {cons['maximum']:,} (see the field's "
-                               "description in data/README.md)"))
+        out.append(("maximum", f"{what} {shorten(text)} is above the maximum {cons['maximum']:,} (the data "
+                               "dictionary, data/README.md, gives each column's range)"))
     if "enum" in cons and text not in cons["enum"]:
         out.append(("enum", f"'{shorten(text)}' is not one of the known values: {', '.join(cons['enum'])}"))
     if "pattern" in cons and not is_partial_date(field_) and not re.fullmatch(cons["pattern"], text):

@@ -1,10 +1,10 @@
 """Apply ``corrections.csv``: each correction must name an existing record and field, its ``printed_value``
 must equal the raw cell, and the corrected value must pass every check the raw cell would (required, type,
-minimum and maximum, known values, pattern, date range; only a figure, a count or a number, may be corrected to
-empty, "treated as missing", where a printed figure is evidently wrong and nothing says what it should be); a
-record's id, which the project gives and other rows
-refer to, is not corrected, and a cell is corrected once. The raw files stay verbatim; what was mended is
-returned as a table, and the rules across fields then run on the corrected row (:mod:`.rules`).
+minimum and maximum, known values, pattern, date range). Only a figure (a count or a number) may be corrected
+to empty, "treated as missing", where a printed figure is evidently wrong and nothing says what it should be;
+a record's id, which the project gives and other rows refer to, is never corrected; a cell is corrected once.
+The raw files stay verbatim; what was mended is returned as a table, and the rules across fields then run on
+the corrected row (:mod:`.rules`).
 
 A correction that cannot be applied is one problem, in ``corrections.csv``; the row it would have mended is
 then left out of the rules across fields (its raw value is known to be wrong: checking it again would only

@@ -142,13 +142,13 @@ def read_table(raw_dir: Path, resource: dict, problems: list[Problem]) -> RawTab
     records, complete = _parse(text, file, problems)
     if not records:
         return None
-    header, _, header_end = records[0]
-    columns = _read_header(header, names, file, header_end, problems)
+    header = records[0][0]
+    columns = _read_header(header, names, file, problems)
     if columns is None:
         return None
     trailing_empty = len(header) - len(_rstrip_empty(header))
 
-    table = RawTable(resource["name"], file, fields, [], [], [], set(), [], {}, complete)
+    table = RawTable(resource["name"], file, fields, rows=[], lines=[], ids=[], numbers=[], complete=complete)
     unreadable: list[Problem] = []
     shape: list[tuple[tuple, Problem]] = []
     data_rows = 0
@@ -243,14 +243,14 @@ def _rstrip_empty(header: list[str]) -> list[str]:
     return out
 
 
-def _read_header(header: list[str], names: list[str], file: str, line: int, problems: list[Problem]) -> list[str] | None:
+def _read_header(header: list[str], names: list[str], file: str, problems: list[Problem]) -> list[str] | None:
     """The descriptor's name of each header cell ('' where it has none), or None if the header is unreadable."""
     bad = next((c for c in header if _unreadable(c)), None)
     if bad is not None:
         ch = _unreadable(bad)
-        what = "a NUL byte (\\x00)" if ch == NUL else f"byte 0x{ord(ch) - 0xDC00:02x}, which is not UTF-8"
-        problems.append(Problem(file, "nul-byte" if ch == NUL else "encoding", f"the header holds {what}: save the file as "
-                                "UTF-8 text (a UTF-16 or binary file?)", line=1, column=bad))
+        what = ("a NUL byte (\\x00): a UTF-16 or binary file? Save it as UTF-8 text" if ch == NUL else
+                f"byte 0x{ord(ch) - 0xDC00:02x}, which is not UTF-8: save the file as UTF-8")
+        problems.append(Problem(file, "nul-byte" if ch == NUL else "encoding", f"the header holds {what}", line=1, column=bad))
         return None
     columns: list[str] = []
     meant: dict[str, str] = {}

@@ -59,8 +59,6 @@ _DATED_BY_PUBLICATION = {
     "monitor_annual": ("period_start",),
     "casualty_incidents": ("date",),
 }
-
-
 #: Azerbaijan's whole territory (86,600 km2), in hectares: no area cleared or contaminated can be larger.
 COUNTRY_HECTARES = 8_660_000.0
 #: The largest value each unit of contamination_estimates.csv can take: a share is at most 100 percent, and
