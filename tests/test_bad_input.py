@@ -421,7 +421,9 @@ PARAMETER_CASES = [
      "the window holds 1 splits (at least 2 needed)"),
     ("03-scopes-unknown", lambda tmp: params.subset("scopes", ["all", "halo"], ["all", "anama", "mod"]), "parameter 'scopes' must list"),
     ("03-scope-too-few-for-a-trend", lambda tmp: params.enough_for_trend("scopes", {"all": 56, "mod": 3}, 4, what="amounts"),
-     "parameter 'scopes': 'mod' has 3 amounts, too few for a trend (at least 4 needed); of those chosen, enough: all"),
+     "parameter 'scopes': 'mod' has 3 amounts, too few for a trend (at least 4 needed); enough: all"),
+    ("03-trended-scope-not-chosen", lambda tmp: params.enough_for_trend("scopes", {"mod": 3}, 4, need=["all"], what="hectares amounts"),
+     "parameter 'scopes': 'all' is not chosen (0 hectares amounts), too few for a trend (at least 4 needed)"),
     ("03-scenario-below-cleared", lambda tmp: params.scenarios_above_cleared(
         "scenario_ha", {"small": 100_000.0, "big": 1_166_702.0}, 171_234.0, as_of=pd.Timestamp("2026-03-09")),
      "parameter 'scenario_ha': scenario 'small' (100,000 ha) is not larger than the area already cleared by 2026-03-09, "

@@ -333,16 +333,19 @@ def scenarios_above_cleared(name: str, scenarios: dict, cleared: float, *, as_of
     return dict(scenarios)
 
 
-def enough_for_trend(name: str, counts: dict, minimum: int, *, what: str = "figures") -> list:
-    """Check that each selected item (label -> how many ``what`` it has, e.g. scope -> amounts for its rate)
-    has at least ``minimum``; returns the labels. Otherwise a :class:`ParameterError` naming the parameter,
-    the items with too few and those that would do."""
-    few = {label: n for label, n in counts.items() if n < minimum}
+def enough_for_trend(name: str, counts: dict, minimum: int, *, need=None, what: str = "figures") -> list:
+    """Check that each item a trend is fitted to (``need``: labels, default every one of ``counts``) has at least
+    ``minimum`` ``what`` in ``counts`` (label -> how many, e.g. scope -> amounts its rate is fitted to; a label
+    missing from ``counts`` has none); returns the labels checked. Otherwise a :class:`ParameterError` naming
+    the parameter, the item with too few and those that would do."""
+    need = list(counts) if need is None else list(need)
+    few = {label: counts.get(label, 0) for label in need if counts.get(label, 0) < minimum}
     if few:
         label, n = next(iter(few.items()))
-        enough = [label for label, n in counts.items() if n >= minimum]
-        others = f"; of those chosen, enough: {', '.join(map(str, enough))}" if enough else ""
+        enough = [str(lab) for lab, k in counts.items() if k >= minimum]
+        others = f"; enough: {', '.join(enough)}" if enough else ""
         more = f" (and {', '.join(map(str, list(few)[1:]))})" if len(few) > 1 else ""
-        raise ParameterError(f"parameter '{name}': '{label}' has {n} {what}{more}, too few for a trend (at least {minimum} "
-                             f"needed){others}")
-    return list(counts)
+        has = f"has {n} {what}" if label in counts else f"is not chosen (0 {what})"
+        raise ParameterError(f"parameter '{name}': '{label}' {has}{more}, too few for a trend (at least {minimum} needed)"
+                             f"{others}")
+    return need
