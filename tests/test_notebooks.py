@@ -146,3 +146,46 @@ def test_casualty_notebook_nowcasts_to_a_given_day(tmp_path):
     assert total.loc["2026-03-12", "kind"] == "fit" and total.loc["2026-03-13", "kind"] == "forecast"
     assert total.loc["2026-12-31", "upper"] - total.loc["2026-12-31", "lower"] > total.loc["2026-03-12", "upper"] - \
         total.loc["2026-03-12", "lower"]
+
+
+@pytest.mark.parametrize("notebook, parameters, message", [
+    ("01_casualty_trends.ipynb", {"windw_start": "2023-01-01"},
+     "parameter 'windw_start' is not a parameter of this notebook: papermill would ignore it and run the default; did you "
+     "mean 'window_start'?"),
+    ("01_casualty_trends.ipynb", {"window_start": "2030-01-01"},
+     "parameters 'window_start' (2030-01-01) and 'window_end' (''): the window holds no casualty statements"),
+    ("01_casualty_trends.ipynb", {"long_run_start": 1990, "long_run_end": 1995},
+     "parameters 'long_run_start' (1990) and 'long_run_end' (1995): the years hold no annual figures"),
+    ("00_data_overview.ipynb", {"start_year": 1991, "end_year": 1995},
+     "parameters 'start_year' (1991) and 'end_year' (1995): the years hold no statements; the statements cover 2018-2026"),
+    ("02_civilian_military.ipynb", {"window_start": "2025-06-01"}, "the window holds no civilian/military splits"),
+    ("03_clearance_rates.ipynb", {"scenario_ha": {"too small": 100000.0}, "fan_scenario": "too small"},
+     "parameter 'scenario_ha': scenario 'too small' (100,000 ha) is not larger than the area already cleared by"),
+    ("03_clearance_rates.ipynb", {"scopes": ["mod"]}, "parameter 'scopes': 'all' is not chosen"),
+    ("04_validation.ipynb", {"horizon_day": 90}, "parameter 'horizon_day' is not a parameter of this notebook"),
+])
+def test_a_parameter_that_selects_nothing_or_is_misspelled_stops_before_anything_is_written(tmp_path, notebook, parameters, message):
+    """Run by papermill itself (not the project's runner, which refuses an undeclared name before the kernel starts):
+    the notebook's own check cell stops it with a message naming the parameter, before any figure or table."""
+    before = _digest(paths.PROCESSED), _digest(paths.FIGURES)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    parameters = dict(parameters, output_dir=str(out_dir))
+    if notebook != "00_data_overview.ipynb":
+        parameters["processed_dir"] = str(out_dir)
+    with pytest.raises(PapermillExecutionError) as err:
+        papermill.execute_notebook(str(paths.NOTEBOOKS / notebook), str(tmp_path / "run.ipynb"), parameters=parameters,
+                                   kernel_name="python3", progress_bar=False, log_output=False)
+    assert err.value.ename == "ParameterError" and message in err.value.evalue, err.value.evalue
+    assert list(out_dir.iterdir()) == [], "nothing is written before the parameters are checked"
+    assert (_digest(paths.PROCESSED), _digest(paths.FIGURES)) == before
+
+
+def test_an_output_dir_that_is_a_file_is_refused_by_name(tmp_path):
+    a_file = tmp_path / "a_file.txt"
+    a_file.write_text("not a folder")
+    before = _digest(paths.FIGURES)
+    with pytest.raises(PapermillExecutionError) as err:
+        runner.run(paths.NOTEBOOKS / "00_data_overview.ipynb", tmp_path / "out.ipynb", {"output_dir": str(a_file)})
+    assert err.value.ename == "ParameterError" and "parameter 'output_dir'" in err.value.evalue and "is a file" in err.value.evalue
+    assert a_file.read_text() == "not a folder" and _digest(paths.FIGURES) == before

@@ -180,7 +180,8 @@ def test_corrected_value_is_checked_like_a_raw_cell(mini):
     mini.rows["corrections"] = [dict(correction_id="fix001", resource="clearance_reports", record_id="cl001", field="uxo",
                                      printed_value="61258", corrected_value="-5", reason="typo")]
     mini.write()
-    assert problems_of(mini) == [("corrections.csv", 1, "corrected_value", "correction")]
+    # the rule the raw cell would break, named in corrections.csv, where the mistake is
+    assert problems_of(mini) == [("corrections.csv", 1, "corrected_value", "minimum")]
 
 
 def test_a_unit_slip_in_hectares_is_caught(mini):

@@ -6,17 +6,23 @@ the same descriptor, so the two cannot drift apart).
 
 Loading does, in order:
 
-1. read each CSV as text and check its header against the descriptor (missing, unknown, out of order;
-   :mod:`.reading`);
-2. check every cell: required, type (integer, number, date, partial date), minimum, enum, pattern,
-   uniqueness (:mod:`.cells`), and that every ``source_id`` exists in ``sources.csv``;
+0. read the descriptor and check it (an unknown field type, a missing key, a path outside the package, a
+   changed primary key...: :func:`.descriptor.check_descriptor`); a descriptor that cannot be used stops
+   there, with problems about ``datapackage.json`` only;
+1. read each CSV as text and check its header against the descriptor (missing, unknown, out of order,
+   invisible characters) and the shape of each row (:mod:`.reading`);
+2. check every cell: required, type (integer, number, date, partial date), minimum and maximum, enum,
+   pattern, date range (from 1991, or as the descriptor says, to the day of the run), uniqueness
+   (:mod:`.cells`);
 3. apply ``corrections.csv``: each correction must name an existing record and field, its
-   ``printed_value`` must equal the raw cell, and the corrected value must pass the field's checks
+   ``printed_value`` must equal the raw cell, and the corrected value must pass every check of the raw cell
    (:mod:`.corrections`);
 4. check rules across fields on the corrected values (killed + injured = total unless the row carries
-   the flag ``source_arithmetic``; parts never above totals; period start not after the as-of date; no
-   date after the page's publication date; ``duplicate_of`` names an earlier record; every record the
-   intake ledger names exists, and no gathered row is entered twice; :mod:`.rules`);
+   the flag ``source_arithmetic``; parts never above totals; a range's upper end not below its lower one;
+   period start not after the as-of date and agreeing with the scope text; no date after the page's
+   publication date; ``duplicate_of`` names an earlier record and agrees with the flag ``duplicate``; every
+   ``source_id`` exists in ``sources.csv``; every record the intake ledger names exists, and no gathered row
+   is entered twice; :mod:`.rules`);
 5. return typed frames: counts as nullable ``Int64``, areas as ``Float64``, enums as categories, dates as
    ``datetime64``. A partial date column ``x`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) becomes three:
    ``x`` (earliest day it can mean), ``x_latest`` (latest day) and ``x_precision`` (year/month/day)
@@ -24,11 +30,13 @@ Loading does, in order:
 
 Every problem found is collected (not only the first) and reported together in one
 :class:`DataValidationError`; each names the file, the data row (1 = first row under the header), the
-line in the file, the record id, the column and the rule.
+line in the file, the record id, the column and the rule. Nothing else is raised: an exception the checks
+did not foresee becomes a problem of rule ``internal-error`` naming the file it happened in.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -43,18 +51,20 @@ from .reading import RawTable, read_table
 from .rules import check_intake, check_rules
 
 
-def validate_package(raw_dir: Path | str | None = None) -> list[Problem]:
-    """Every problem in the data package (empty list = valid). Never raises for data problems."""
+def validate_package(raw_dir: Path | str | None = None, *, today: dt.date | None = None) -> list[Problem]:
+    """Every problem in the data package (empty list = valid). Never raises for data problems.
+
+    ``today`` is the day of the run, the latest date a statement or a publication may have (default: today)."""
     try:
-        _, problems = _load(raw_dir)
+        _, problems = _load(raw_dir, today)
     except DataValidationError as exc:
         return exc.problems
     return problems
 
 
-def load_package(raw_dir: Path | str | None = None) -> DataPackage:
+def load_package(raw_dir: Path | str | None = None, *, today: dt.date | None = None) -> DataPackage:
     """Load, correct and validate the whole package; raise :class:`DataValidationError` listing every problem."""
-    package, problems = _load(raw_dir)
+    package, problems = _load(raw_dir, today)
     if problems:
         raise DataValidationError(problems)
     return package
@@ -67,28 +77,44 @@ def load(resource: str, raw_dir: Path | str | None = None) -> pd.DataFrame:
     return load_package(raw_dir)[resource]
 
 
-def _load(raw_dir) -> tuple[DataPackage | None, list[Problem]]:
+_FAILED = object()
+
+
+def _guarded(file: str, problems: list[Problem], step, *args):
+    """``step(*args)``, with an exception the checks did not foresee turned into a problem of ``file`` (and
+    :data:`_FAILED` returned)."""
+    try:
+        return step(*args)
+    except DataValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - no bare traceback: the message names the file and the failure
+        problems.append(Problem(file, "internal-error", f"the loader failed here ({type(exc).__name__}: {exc}); this is a "
+                                "bug in analysis.data, please report it with the file"))
+        return _FAILED
+
+
+def _load(raw_dir, today: dt.date | None = None) -> tuple[DataPackage | None, list[Problem]]:
     raw_dir = Path(raw_dir) if raw_dir is not None else paths.RAW
-    descriptor = load_descriptor(raw_dir)
+    today = today or dt.date.today()
+    descriptor = load_descriptor(raw_dir)  # raises, with problems of the descriptor only, when it cannot be used
     problems: list[Problem] = []
     tables: dict[str, RawTable] = {}
     for name in ALL_RESOURCES:
-        try:
-            res = resource_schema(descriptor, name)
-        except KeyError as exc:
-            problems.append(Problem("datapackage.json", "descriptor", str(exc)))
+        res = resource_schema(descriptor, name)
+        table = _guarded(res["path"], problems, read_table, raw_dir, res, problems)
+        if table is None or table is _FAILED:
             continue
-        table = read_table(raw_dir, res, problems)
-        if table is not None:
-            check_cells(table, problems)
+        if _guarded(res["path"], problems, check_cells, table, problems, today) is not _FAILED:
             tables[name] = table
     # Corrections and cross-field rules run even when some cells are malformed (those cells are
     # skipped by the rules), so that one run lists every problem.
-    applied = apply_corrections(tables, problems)
-    check_rules(tables, problems)
-    check_intake(tables, problems)
+    applied = _guarded("corrections.csv", problems, apply_corrections, tables, problems, today)
+    _guarded("the data package", problems, check_rules, tables, problems)
+    _guarded("intake.csv", problems, check_intake, tables, problems)
     if problems:
         return None, problems
-    frames = {name: typed_frame(t) for name, t in tables.items()}
+    frames = {name: _guarded(t.file, problems, typed_frame, t) for name, t in tables.items()}
+    if problems:
+        return None, problems
     lines = {name: dict(zip(t.ids, t.lines)) for name, t in tables.items()}
     return DataPackage(raw_dir, frames, applied, lines), []

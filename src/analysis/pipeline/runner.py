@@ -14,6 +14,12 @@ never leaving half a result behind.
   notebook (cleaned of papermill's injected cell and of volatile metadata) moved into place and the
   manifest updated. A failing notebook stops the run (no new notebook starts) with a message naming it
   and the failing cell, and every earlier figure and table stays as it was.
+- **Checked first.** Before any notebook starts, the command line (options, notebook files) and the whole
+  data package (:func:`analysis.data.validate_package`) are checked; a problem stops the run with its
+  message (every problem of the package, each naming file, row, line, column and rule), exit status 1
+  (2 for a bad command line), and nothing is written. A package once found valid is remembered by the hash
+  of data/raw and of the package's code (``build/validated-data.sha256``), so a rerun with nothing changed
+  does not load it again.
 
 Usage: ``python -m analysis.pipeline.runner [--force] notebooks/00_data_overview.ipynb [...]``
 """
@@ -173,12 +179,18 @@ def _kernel_manager_class(log: Path):
 def run(notebook: Path | str, output: Path | str | None = None, parameters: dict | None = None) -> Path:
     """Execute ``notebook`` with ``parameters`` into ``output`` (default: in place); raise on failure.
 
-    The output is written only if every cell succeeded.
+    A parameter the notebook does not declare is a :class:`~analysis.pipeline.params.ParameterError` before
+    the kernel starts (papermill would only warn and run the default). The output is written only if every
+    cell succeeded.
     """
     import nbformat
     import papermill
 
     notebook = Path(notebook).resolve()
+    if parameters:
+        from .params import unknown_parameters
+
+        unknown_parameters(parameters, papermill.inspect_notebook(str(notebook)))
     output = Path(output).resolve() if output else notebook
     tmp = output.with_name(f".{output.stem}.tmp{output.suffix}")
     try:
@@ -326,12 +338,92 @@ def run_all(notebooks: list[Path], force: bool = False, workers: int | None = No
     return 0
 
 
+# --------------------------------------------------------------------------------------------------
+# checks before any notebook starts
+
+USAGE = "usage: python -m analysis.pipeline.runner [--force] NOTEBOOK.ipynb [...]"
+
+
+def check_notebooks(names: list[str]) -> list[str]:
+    """What is wrong with the notebooks named on the command line: not there, not a notebook, no cell tagged
+    ``parameters`` (the runner points its ``output_dir`` there)."""
+    out = []
+    for name in names:
+        path = Path(name)
+        if path.suffix != ".ipynb":
+            out.append(f"{name}: not a notebook (.ipynb)")
+        elif not path.is_file():
+            out.append(f"{name}: no such notebook")
+        else:
+            try:
+                nb = json.loads(path.read_text(encoding="utf-8"))
+                cells = nb["cells"]
+                tagged = any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                out.append(f"{name}: not a readable notebook ({type(exc).__name__}: {exc})")
+                continue
+            if not tagged:
+                out.append(f"{name}: no cell is tagged 'parameters'")
+    return out
+
+
+def _raw_hash() -> str:
+    """SHA-256 of every file in data/raw (by its path there) and of the package's code: what a validation of
+    the data package depends on."""
+    h = hashlib.sha256(package_hash().encode())
+    for path in sorted(p for p in paths.RAW.rglob("*") if p.is_file()):
+        h.update(path.relative_to(paths.RAW).as_posix().encode())
+        h.update(_sha256(path).encode())
+    return h.hexdigest()
+
+
+def validated_stamp() -> Path:
+    """Where the runner remembers the data package it last found valid (build/ is not versioned)."""
+    return paths.ROOT / "build" / "validated-data.sha256"
+
+
+def check_data() -> list[str]:
+    """Every problem of the data package (data/raw), as messages; empty when it is valid. A package found valid
+    is remembered (:func:`validated_stamp`) and not loaded again until data/raw or the code changes."""
+    key = _raw_hash()
+    stamp = validated_stamp()
+    try:
+        if stamp.read_text(encoding="utf-8").strip() == key:
+            return []
+    except OSError:
+        pass
+    from ..data import validate_package
+
+    problems = validate_package(paths.RAW)
+    if not problems:
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(key + "\n", encoding="utf-8")
+        except OSError:
+            pass  # only a shortcut for the next run
+    return [str(p) for p in problems]
+
+
 def main(argv: list[str]) -> int:
     force = "--force" in argv
-    names = [a for a in argv if a != "--force"]
-    if not names:
-        print("usage: python -m analysis.pipeline.runner [--force] NOTEBOOK.ipynb [...]", file=sys.stderr)
+    options = [a for a in argv if a.startswith("-") and a != "--force"]
+    names = [a for a in argv if not a.startswith("-")]
+    if options or not names:
+        print((f"unknown option(s): {' '.join(options)}\n" if options else "") + USAGE, file=sys.stderr)
         return 2
+    bad = check_notebooks(names)
+    if bad:
+        for message in bad:
+            print(f"FAILED {message}", file=sys.stderr)
+        print("no notebook was run; nothing was written", file=sys.stderr)
+        return 2
+    problems = check_data()
+    if problems:
+        print(f"FAILED the data package (data/raw) has {len(problems)} problem(s):", file=sys.stderr)
+        for message in problems:
+            print(f"  - {message}", file=sys.stderr)
+        print("no notebook was run; figures/, data/processed/ and notebooks/ are as they were", file=sys.stderr)
+        return 1
     status = run_all([Path(n) for n in names], force=force)
     if status == 0:
         from . import frontpage  # the README's headline and gallery follow the results (only after a full success)
