@@ -11,7 +11,7 @@
     read as the exponent k of time ~ rows^k between 100k and 1M being at most 1.1: an O(n log n) sort gives
     about 1.08).
 
-Prints a table and writes it to bench/results.md.
+Prints a table and writes it to bench/results.md and to the README's benchmark block.
 """
 
 from __future__ import annotations
@@ -140,6 +140,11 @@ def main() -> int:
     text = "\n".join(lines) + "\n"
     print(text)
     (Path(__file__).parent / "results.md").write_text(text, encoding="utf-8")
+    from analysis.pipeline import frontpage, paths
+
+    readme = paths.ROOT / "README.md"  # the README quotes the run, never typed by hand
+    readme.write_text(frontpage.replace_block(readme.read_text(encoding="utf-8"), frontpage.BENCH_BLOCK,
+                                              frontpage.bench_block(text)), encoding="utf-8")
     return 0
 
 

@@ -56,3 +56,10 @@ def test_a_readme_without_markers_is_an_error_naming_them(tmp_path):
     (root / "README.md").write_text(text, encoding="utf-8")
     with pytest.raises(frontpage.FrontPageError, match="<!-- headline: start -->' followed by one '<!-- headline: end -->'"):
         frontpage.render(root)
+
+
+def test_the_readme_quotes_the_last_benchmark_run():
+    """The benchmark table in the README is bench/results.md as `make bench` wrote it, never typed."""
+    text = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    results = (paths.ROOT / "bench" / "results.md").read_text(encoding="utf-8")
+    assert frontpage._split(text, frontpage.BENCH_BLOCK)[1].strip("\n") == frontpage.bench_block(results)

@@ -26,6 +26,17 @@ GALLERY = ["00_statement_timeline", "01_cumulative_total", "01_monthly_total", "
 HEADLINE_TABLES = ("casualties_cumulative_daily", "casualties_trend", "civilian_share", "clearance_cumulative_daily",
                    "clearance_trend", "clearance_projection")
 BLOCKS = ("headline", "gallery")
+#: The README's benchmark block, written by ``make bench`` (bench/run.py) from bench/results.md.
+BENCH_BLOCK = "bench"
+
+
+def bench_block(results_md: str) -> str:
+    """The README's benchmark block: bench/results.md without its title."""
+    lines = results_md.strip("\n").splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    body = "\n".join(lines).strip("\n")
+    return f"<!-- written by `make bench` (bench/results.md); do not edit -->\n\n{body}"
 
 
 class FrontPageError(RuntimeError):
@@ -93,13 +104,18 @@ def _split(text: str, block: str) -> tuple[str, str, str]:
     return text[:a], text[a:b], text[b:]
 
 
+def replace_block(text: str, block: str, content: str) -> str:
+    """``text`` with the block between its markers replaced by ``content``."""
+    head, _, tail = _split(text, block)
+    return f"{head}\n{content}\n{tail}"
+
+
 def render(root: Path) -> str:
     """The README as the results give it."""
     text = (root / "README.md").read_text(encoding="utf-8")
     blocks = render_blocks(root)
     for block in BLOCKS:
-        head, _, tail = _split(text, block)
-        text = f"{head}\n{blocks[block]}\n{tail}"
+        text = replace_block(text, block, blocks[block])
     return text
 
 
