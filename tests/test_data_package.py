@@ -251,3 +251,31 @@ def test_every_reporting_body_has_a_name_in_words():
     assert codes and codes <= set(BODY_NAMES)
     assert body_name("pgo") == "Prosecutor General's Office" and body_name("pgo", short=True) == "Prosecutor General"
     assert body_name("some_new_body") == "some new body"
+
+
+def test_the_validated_package_is_cached_for_the_next_notebook_and_follows_its_files(tmp_path, monkeypatch):
+    """load_package() keeps the project's valid package in build/package-cache/ under a key of its files, code and
+    day: a second load gives the same frames; a changed file (or another day) gives another key."""
+    import shutil
+
+    from analysis.data import loading
+    from analysis.pipeline import paths
+
+    root = tmp_path / "project"
+    shutil.copytree(paths.RAW, root / "data" / "raw")
+    monkeypatch.setattr(paths, "ROOT", root)
+    monkeypatch.setattr(paths, "RAW", root / "data" / "raw")
+    monkeypatch.delenv("AZMINE_NO_CACHE", raising=False)
+    first = loading.load_package()
+    key = loading._cache_path(None, None)
+    assert key.exists() and list(key.parent.glob("*.pickle")) == [key]
+    again = loading.load_package()
+    assert again.casualty_reports.equals(first.casualty_reports) and again.corrections_applied.equals(first.corrections_applied)
+    import datetime as dt
+    assert loading._cache_path(None, dt.date(2030, 1, 1)) != key
+    (root / "data" / "raw" / "sources.csv").touch()  # touched, same bytes: same key
+    assert loading._cache_path(None, None) == key
+    path = root / "data" / "raw" / "sources.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Trend", "TREND", 1), encoding="utf-8")
+    assert loading._cache_path(None, None) != key  # one changed cell, another key: validated afresh
+    assert loading._cache_path(tmp_path / "elsewhere", None) is None  # only the project's own package

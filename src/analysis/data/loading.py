@@ -37,6 +37,9 @@ did not foresee becomes a problem of rule ``internal-error`` naming the file it 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -63,11 +66,53 @@ def validate_package(raw_dir: Path | str | None = None, *, today: dt.date | None
 
 
 def load_package(raw_dir: Path | str | None = None, *, today: dt.date | None = None) -> DataPackage:
-    """Load, correct and validate the whole package; raise :class:`DataValidationError` listing every problem."""
+    """Load, correct and validate the whole package; raise :class:`DataValidationError` listing every problem.
+
+    The project's own package (``data/raw``), once valid, is kept in ``build/package-cache/`` under a key of
+    everything the result depends on (every file of data/raw, the code of :mod:`analysis.data`, the pandas
+    version and the day of the run), so the notebooks of one ``make figures`` validate it once, not each.
+    ``AZMINE_NO_CACHE=1`` turns the cache off."""
+    cached = _cache_path(raw_dir, today)
+    if cached is not None:
+        try:
+            with open(cached, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
     package, problems = _load(raw_dir, today)
     if problems:
         raise DataValidationError(problems)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(package, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cached)
+            for old in cached.parent.glob("*.pickle"):  # keep only the package as it is now
+                if old != cached:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass  # only a shortcut for the next notebook
     return package
+
+
+#: Where the validated project package is kept between the notebooks of a run (build/ is not versioned).
+CACHE_DIR = "build/package-cache"
+
+
+def _cache_path(raw_dir, today) -> Path | None:
+    """The cache file of the project's package on this day (None for another folder, or with the cache off)."""
+    if os.environ.get("AZMINE_NO_CACHE") or (raw_dir is not None and Path(raw_dir).resolve() != paths.RAW.resolve()):
+        return None
+    h = hashlib.sha256()
+    h.update(f"{(today or dt.date.today()).isoformat()} pandas {pd.__version__}".encode())
+    code = Path(__file__).parent
+    for base, files in ((code, sorted(code.glob("*.py"))), (paths.RAW, sorted(p for p in paths.RAW.rglob("*") if p.is_file()))):
+        for path in files:
+            h.update(path.relative_to(base).as_posix().encode())
+            h.update(path.read_bytes())
+    return paths.ROOT / CACHE_DIR / f"{h.hexdigest()[:32]}.pickle"
 
 
 def load(resource: str, raw_dir: Path | str | None = None) -> pd.DataFrame:
