@@ -34,16 +34,19 @@ COVERAGE_MEASURES = {
 }
 
 
-def _year_of(pkg: DataPackage, resource: str) -> pd.Series:
-    """The calendar year a statement refers to (as-of date; incident date; a Monitor row's data year)."""
+def statement_dates(pkg: DataPackage, resource: str) -> pd.Series:
+    """The date a statement refers to: its as-of date; an incident's date; a Monitor row's period start (or end)."""
     df = pkg[resource]
     if resource == "casualty_incidents":
-        date = df["date"]
-    elif resource == "monitor_annual":
-        date = df["period_start"].fillna(df["period_end"])
-    else:
-        date = df["as_of_date"]
-    return date.dt.year.astype("Int64")
+        return df["date"]
+    if resource == "monitor_annual":
+        return df["period_start"].fillna(df["period_end"])
+    return df["as_of_date"]
+
+
+def _year_of(pkg: DataPackage, resource: str) -> pd.Series:
+    """The calendar year a statement refers to (:func:`statement_dates`)."""
+    return statement_dates(pkg, resource).dt.year.astype("Int64")
 
 
 def statement_timeline(pkg: DataPackage) -> pd.DataFrame:

@@ -25,27 +25,18 @@ def _row_text(row: pd.Series) -> str:
 
 def as_of(daily: pd.DataFrame, measure: str) -> tuple[pd.Series, pd.Series | None]:
     """The last fitted day of ``measure`` and, if the series runs on as a forecast, its last day."""
-    d = daily[daily["measure"] == measure].sort_values("date")
-    fit = d[d["kind"] == "fit"]
-    forecast = d[d["kind"] == "forecast"]
-    return fit.iloc[-1], (forecast.iloc[-1] if len(forecast) else None)
+    return words.last_rows(daily[daily["measure"] == measure])
 
 
 def level_sentence(daily: pd.DataFrame, measure: str = "total", parts=("killed", "injured")) -> str:
     """'By 12 March 2026, the day of the last statement, the series gives 420 (90 % interval 417–422) casualties
     (killed and injured) since the ceasefire: 72 (...) killed and 348 (...) injured. Carried on to ... as a
-    forecast: ...'."""
+    forecast (no statement yet): ...'."""
     last, forecast = as_of(daily, measure)
     have = [p for p in parts if p in set(daily["measure"])]
-    text = (f"By {words.day(last['date'])}, the day of the last statement, the series gives {_row_text(last)} "
-            f"{LABELS[measure]} since the ceasefire")
-    if have:
-        bits = [f"{_row_text(as_of(daily, p)[0])} {LABELS[p].replace('people ', '')}" for p in have]
-        text += f": {words.listing(bits)}"
-    text += "."
-    if forecast is not None:
-        text += f" Carried on to {words.day(forecast['date'])} as a forecast (no statement yet): {_row_text(forecast)}."
-    return text
+    bits = [f"{_row_text(as_of(daily, p)[0])} {LABELS[p].replace('people ', '')}" for p in have]
+    return words.by_last_statement(last, forecast, _row_text, f"{LABELS[measure]} since the ceasefire",
+                                   f": {words.listing(bits)}" if bits else "")
 
 
 def trend_sentence(analysis: CasualtyAnalysis, measure: str = "total") -> str:

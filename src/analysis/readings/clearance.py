@@ -24,25 +24,19 @@ def _estimate(row: pd.Series, unit: str = "") -> str:
 
 
 def as_of(daily: pd.DataFrame, scope: str, measure: str) -> tuple[pd.Series, pd.Series | None]:
-    d = daily[(daily["scope"] == scope) & (daily["measure"] == measure)].sort_values("date")
-    fit, forecast = d[d["kind"] == "fit"], d[d["kind"] == "forecast"]
-    return fit.iloc[-1], (forecast.iloc[-1] if len(forecast) else None)
+    return words.last_rows(daily[(daily["scope"] == scope) & (daily["measure"] == measure)])
 
 
 def level_sentence(daily: pd.DataFrame, scope: str = "all") -> str:
-    """'By 22 February 2026, the day of the last statement, all operators had released 256,110 ha (90 % interval
-    ...) as cleared since the ceasefire, and found 41,093 (...) anti-personnel mines, ...'."""
+    """'By 22 February 2026, the day of the last statement, the series gives 256,110 ha (90 % interval ...) released
+    as cleared since the ceasefire by all operators, with 41,106 (...) anti-personnel mines, ... found and
+    destroyed.' and the forecast."""
     last, forecast = as_of(daily, scope, "hectares")
     items = [m for m in ITEMS if m in set(daily.loc[daily["scope"] == scope, "measure"])]
-    text = (f"By {words.day(last['date'])}, the day of the last statement, the series gives {_estimate(last, ' ha')} released "
-            f"as cleared since the ceasefire by {'all operators' if scope == 'all' else scope}")
-    if items:
-        bits = [f"{_estimate(as_of(daily, scope, m)[0])} {ITEM_WORDS[m]}" for m in items]
-        text += f", with {words.listing(bits)} found and destroyed"
-    text += "."
-    if forecast is not None:
-        text += f" Carried on to {words.day(forecast['date'])} as a forecast: {_estimate(forecast, ' ha')}."
-    return text
+    bits = [f"{_estimate(as_of(daily, scope, m)[0])} {ITEM_WORDS[m]}" for m in items]
+    return words.by_last_statement(last, forecast, lambda r: _estimate(r, " ha"),
+                                   f"released as cleared since the ceasefire by {'all operators' if scope == 'all' else scope}",
+                                   f", with {words.listing(bits)} found and destroyed" if bits else "")
 
 
 def pace_sentence(last12: dict, annual: pd.DataFrame) -> str:

@@ -37,18 +37,12 @@ def tables(processed_dir: Path) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _last_rows(daily: pd.DataFrame) -> tuple[pd.Series, pd.Series | None]:
-    d = daily.sort_values("date")
-    fit, forecast = d[d["kind"] == "fit"], d[d["kind"] == "forecast"]
-    return fit.iloc[-1], (forecast.iloc[-1] if len(forecast) else None)
-
-
 def _cell(row: pd.Series) -> str:
     return f"{words.count(row['estimate'])} ({words.interval(row['lower'], row['upper'])})"
 
 
 def _level_row(label: str, daily: pd.DataFrame) -> str:
-    last, forecast = _last_rows(daily)
+    last, forecast = words.last_rows(daily)
     future = f"{_cell(forecast)} on {words.day(forecast['date'])}" if forecast is not None else "(no forecast)"
     return f"| {label} | {_cell(last)} | {words.day(last['date'])} | {future} |"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..data import has_flag
+from ..data import has_flag, overview
 from ..statements.observations import CEASEFIRE
 from . import words
 
@@ -31,12 +31,7 @@ def statements_of(pkg) -> pd.DataFrame:
     parts = []
     for resource in FILES:
         df = pkg[resource]
-        if resource == "casualty_incidents":
-            date = df["date"]
-        elif resource == "monitor_annual":
-            date = df["period_start"].fillna(df["period_end"])
-        else:
-            date = df["as_of_date"]
+        date = overview.statement_dates(pkg, resource)
         parts.append(pd.DataFrame({
             "file": resource,
             "record_id": df.index.astype(str),

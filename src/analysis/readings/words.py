@@ -135,3 +135,19 @@ def finite(x) -> bool:
         return x is not None and not pd.isna(x) and math.isfinite(float(x))
     except (TypeError, ValueError):
         return False
+
+
+def last_rows(daily: pd.DataFrame):
+    """The last fitted row of a daily series (``kind`` fit) and its last forecast row (None without one)."""
+    d = daily.sort_values("date")
+    fit, forecast = d[d["kind"] == "fit"], d[d["kind"] == "forecast"]
+    return fit.iloc[-1], (forecast.iloc[-1] if len(forecast) else None)
+
+
+def by_last_statement(last: pd.Series, forecast, estimate, what: str, parts: str = "") -> str:
+    """'By 12 March 2026, the day of the last statement, the series gives <estimate> <what><parts>.' and, with a
+    forecast row, 'Carried on to ... as a forecast (no statement yet): <estimate>.'; ``estimate`` writes a row."""
+    text = f"By {day(last['date'])}, the day of the last statement, the series gives {estimate(last)} {what}{parts}."
+    if forecast is not None:
+        text += f" Carried on to {day(forecast['date'])} as a forecast (no statement yet): {estimate(forecast)}."
+    return text
