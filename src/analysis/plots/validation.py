@@ -13,7 +13,8 @@ from ..clearance.series import LABELS as CLEARANCE_LABELS
 from .clearance import SCOPE_LABELS
 from .style import category_style, new_figure
 
-TEST_LABELS = {"leave_one_out": "leave one out", "rolling_origin": "rolling origin (next 180 days)"}
+TEST_LABELS = {"leave_one_out": "leave one out", "rolling_origin": "rolling origin (next 180 days)",
+               "rolling_origin_sequential": "rolling origin, factor of earlier cut-offs"}
 
 
 def series_label(key: str) -> str:
@@ -38,7 +39,7 @@ def plot_calibration(scores: pd.DataFrame, intervals: pd.DataFrame | None = None
     fig, (ax50, ax90) = new_figure("double", height_cm=2.2 + 0.42 * s["series"].nunique(), ncols=2, sharey=True)
     series = list(dict.fromkeys(s["series"]))
     y = {k: i for i, k in enumerate(series)}
-    offset = {"leave_one_out": -0.15, "rolling_origin": 0.15}
+    offset = {"leave_one_out": -0.22, "rolling_origin": 0.0, "rolling_origin_sequential": 0.22}
     ax90.axvspan(0.85, 0.95, color="#009E73", alpha=0.12, linewidth=0)
     for ax, level, col in ((ax50, 0.5, "coverage_50"), (ax90, 0.9, "coverage_90")):
         ax.axvline(level, color="#000000", linewidth=0.8, linestyle="--")

@@ -84,9 +84,42 @@ def cutoffs(first: str, last: pd.Timestamp, every_months: int = 3) -> list[pd.Ti
     return list(pd.date_range(first, end, freq=f"{every_months}MS"))
 
 
-def rolling_origin(obs: pd.DataFrame, fit_kwargs: dict, cuts: list[pd.Timestamp], horizon: int = 180) -> pd.DataFrame:
-    """Refit on what was published before each cut-off; score what was published in the next ``horizon`` days.
-    Columns: ``cutoff, record_id, day, value, estimate, sd, inside_50, inside_90``."""
+def _variance_parts(sf: model.SeriesFit, days: np.ndarray, spans: list | None = None) -> tuple[np.ndarray, ...]:
+    """Mean of the cumulative amount at ``days`` (or the average over each span ``(lo, hi)``) and its variance
+    as a function of the forecast's factor ``c``: ``var(c) = a + 2 b c + d c^2`` (the weeks the statements pin,
+    their covariance with the weeks after, and those weeks), from one raw fit."""
+    from . import latent
+
+    first = sf.last_day // latent.WEEK + 1
+    out = []
+    for c in (0.0, 1.0, 2.0):
+        cov = latent.scale_beyond(sf.fit.cov, first, c) if c != 1.0 else sf.fit.cov
+        mean, var = latent.cumulative_moments(sf.fit.x, cov, np.asarray(days) + 1)
+        if spans is not None:
+            for j, (lo, hi) in enumerate(spans):
+                if hi != lo:
+                    mm, vv = latent.cumulative_moments(sf.fit.x, cov, np.arange(lo, hi + 1) + 1)
+                    mean[j], var[j] = mm.mean(), vv.mean()
+        out.append((mean, var))
+    (mean, v0), (_, v1), (_, v2) = out
+    d = (v2 - 2 * v1 + v0) / 2
+    b = (v1 - v0 - d) / 2
+    return mean, v0, b, d
+
+
+def _sd(held: pd.DataFrame, factor) -> np.ndarray:
+    """The held-out figure's predictive sd with the forecast's factor (a number, or one per row)."""
+    c = np.asarray(factor, dtype=float)
+    var = held["var_a"].to_numpy() + 2 * held["var_b"].to_numpy() * c + held["var_d"].to_numpy() * c ** 2
+    return np.sqrt(np.maximum(var, 0.0) + held["official_var"].to_numpy())
+
+
+def rolling_origin(obs: pd.DataFrame, fit_kwargs: dict, cuts: list[pd.Timestamp], horizon: int = 180,
+                   factor: float = 1.0) -> pd.DataFrame:
+    """Refit on what was published before each cut-off (raw: the forecast's factor 1); score what was published
+    in the next ``horizon`` days with the forecast's factor ``factor``. Columns: ``cutoff, record_id, day, value,
+    estimate, var_a, var_b, var_d, official_var, sd, inside_50, inside_90`` (``var_*``: the variance as a
+    function of the factor, :func:`_variance_parts`)."""
     from .observations import day
 
     rows = []
@@ -101,42 +134,98 @@ def rolling_origin(obs: pd.DataFrame, fit_kwargs: dict, cuts: list[pd.Timestamp]
         if test.empty or not train["fitted"].any():
             continue
         try:
-            sf = model.fit_series(train, nowcast_day=int(test["end_hi"].max()), light=True, **fit_kwargs)
+            sf = model.fit_series(train, nowcast_day=int(test["end_hi"].max()), light=True, forecast_scale=1.0,
+                                  **fit_kwargs)
         except ValueError:
             continue
-        mean, var = sf.fit.cumulative(test["end_lo"].to_numpy())
-        if (test["end_hi"] != test["end_lo"]).any():  # month-only dates: the month's average
-            for j, (lo, hi) in enumerate(zip(test["end_lo"], test["end_hi"])):
-                if hi != lo:
-                    mm, vv = sf.fit.cumulative(np.arange(lo, hi + 1))
-                    mean[j], var[j] = mm.mean(), vv.mean()
-        sd = np.sqrt(var + sf.scales.official(mean) ** 2)
-        for r, m, s in zip(test.itertuples(), mean, sd):
+        spans = list(zip(test["end_lo"], test["end_hi"])) if (test["end_hi"] != test["end_lo"]).any() else None
+        mean, a, b, d = _variance_parts(sf, test["end_lo"].to_numpy(), spans)
+        official = sf.scales.official(mean) ** 2
+        for r, m, aa, bb, dd, o in zip(test.itertuples(), mean, a, b, d, official):
             rows.append({"cutoff": cut, "record_id": r.record_id, "day": int(r.end_lo), "value": float(r.value),
-                         "estimate": float(m), "sd": float(s)})
-    return _inside(pd.DataFrame(rows, columns=["cutoff", "record_id", "day", "value", "estimate", "sd"]))
+                         "estimate": float(m), "var_a": float(aa), "var_b": float(bb), "var_d": float(dd),
+                         "official_var": float(o)})
+    out = pd.DataFrame(rows, columns=["cutoff", "record_id", "day", "value", "estimate", "var_a", "var_b", "var_d",
+                                      "official_var"])
+    out["sd"] = _sd(out, factor) if len(out) else np.zeros(0)
+    return _inside(out)
+
+
+#: The factors :func:`forecast_scale` tries, and the fewest held-out figures it takes one from.
+SCALE_GRID = np.round(np.arange(1.0, 4.0001, 0.05), 2)
+SCALE_MIN_N = 10
+
+
+def forecast_scale(held: pd.DataFrame) -> tuple[float, float]:
+    """The forecast's factor from rolling-origin held-out figures (``var_*`` columns): the smallest factor of
+    :data:`SCALE_GRID` at which 90 % of them fall inside the 90 % interval; where no factor reaches 90 %, the
+    smallest whose share is within one figure of the highest share (a factor is not chased for a single
+    figure). Returns ``(factor, share inside at it)``; ``(1, nan)`` with fewer than :data:`SCALE_MIN_N`
+    figures."""
+    if len(held) < SCALE_MIN_N:
+        return 1.0, float("nan")
+    err = (held["value"] - held["estimate"]).abs().to_numpy()
+    shares = np.array([(err <= Z90 * _sd(held, c)).mean() for c in SCALE_GRID])
+    target = min(0.90, shares.max() - 1.0 / len(held)) - 1e-12
+    i = int(np.flatnonzero(shares >= target)[0])
+    return float(SCALE_GRID[i]), float(shares[i])
+
+
+def sequential(held: pd.DataFrame, horizon: int = 180) -> pd.DataFrame:
+    """Each cut-off's held-out figures scored with the factor that the cut-offs whose windows had closed by then
+    give (:func:`forecast_scale` of the same :func:`~analysis.statements.model.forecast_family`): the honest
+    test of the rule. Sets ``factor`` and replaces ``sd`` and the ``inside_*`` columns."""
+    out = held.copy()
+    family = out["series"].map(model.forecast_family)
+    out["factor"] = 1.0
+    for fam in family.unique():
+        mine = family == fam
+        for cut in out.loc[mine, "cutoff"].unique():
+            earlier = out[mine & (out["cutoff"] + pd.Timedelta(days=horizon) <= cut)]
+            out.loc[mine & (out["cutoff"] == cut), "factor"] = forecast_scale(earlier)[0]
+    out["sd"] = _sd(out, out["factor"].to_numpy())
+    return _inside(out)
+
+
+def forecast_scales(held: pd.DataFrame) -> pd.DataFrame:
+    """Per family: the factor the whole rolling origin gives (:func:`forecast_scale`), the share inside at it, the
+    number of held-out figures, and the factor the model uses (:data:`analysis.statements.model.FORECAST_SCALE`)."""
+    ro = held[held["test"] == "rolling_origin"]
+    family = ro["series"].map(model.forecast_family)
+    rows = []
+    for fam in sorted(family.unique()):
+        factor, share = forecast_scale(ro[family == fam])
+        rows.append({"family": fam, "estimate": factor, "coverage_90_at_estimate": share, "n": int((family == fam).sum()),
+                     "in_use": model.FORECAST_SCALE.get(fam, 1.0)})
+    return pd.DataFrame(rows, columns=["family", "estimate", "coverage_90_at_estimate", "n", "in_use"])
 
 
 def validate(fits: dict, cuts: list[pd.Timestamp], horizon: int = 180, rolling: set | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both tests for every fitted series (``fits``: key -> :class:`~analysis.statements.model.SeriesFit`);
-    the rolling origin only for the keys in ``rolling`` (all when None). Returns ``(scores, held)``:
-    ``scores`` has :data:`SCORE_COLUMNS`, ``held`` one row per held-out statement (``series, test, cutoff,
-    record_id, date, value, estimate, sd, inside_50, inside_90``)."""
+    the rolling origin only for the keys in ``rolling`` (all when None), scored twice: with the forecast's
+    factor the model uses (``rolling_origin``) and with the factor that only earlier cut-offs give
+    (``rolling_origin_sequential``). Returns ``(scores, held)``: ``scores`` has :data:`SCORE_COLUMNS`, ``held``
+    one row per held-out statement and test (``series, test, cutoff, record_id, date, value, estimate, sd,
+    inside_50, inside_90``; for the rolling origin also ``var_a, var_b, var_d, official_var, factor``)."""
     from .observations import CEASEFIRE
 
-    scores, held = [], []
+    held, ro_all = [], []
     for key, fit in fits.items():
-        loo = leave_one_out(fit).assign(series=key, test="leave_one_out", cutoff=pd.NaT)
-        scores.append(score(loo, key, "leave_one_out"))
-        held.append(loo)
+        held.append(leave_one_out(fit).assign(series=key, test="leave_one_out", cutoff=pd.NaT))
         if rolling is None or key in rolling:
-            ro = rolling_origin(fit.observations[OBSERVATION_INPUT], fit.options, cuts, horizon)
-            scores.append(score(ro, key, "rolling_origin"))
-            held.append(ro.assign(series=key, test="rolling_origin"))
+            ro = rolling_origin(fit.observations[OBSERVATION_INPUT], fit.options, cuts, horizon, factor=fit.forecast_scale)
+            ro_all.append(ro.assign(series=key, test="rolling_origin", factor=fit.forecast_scale))
+    held += ro_all
+    if ro_all:
+        held.append(sequential(pd.concat(ro_all, ignore_index=True), horizon).assign(test="rolling_origin_sequential"))
     held = pd.concat(held, ignore_index=True)
     held["date"] = CEASEFIRE + pd.to_timedelta(held["day"], unit="D")
-    columns = ["series", "test", "cutoff", "record_id", "date", "value", "estimate", "sd", "inside_50", "inside_90"]
-    return pd.DataFrame(scores, columns=SCORE_COLUMNS), held[columns]
+    tests = ("leave_one_out", "rolling_origin", "rolling_origin_sequential")
+    scores = [score(held[(held["series"] == key) & (held["test"] == test)], key, test)
+              for key in fits for test in tests if test == "leave_one_out" or rolling is None or key in rolling]
+    columns = ["series", "test", "cutoff", "record_id", "date", "value", "estimate", "sd", "inside_50", "inside_90",
+               "var_a", "var_b", "var_d", "official_var", "factor"]
+    return pd.DataFrame(scores, columns=SCORE_COLUMNS), held.reindex(columns=columns)
 
 
 def score(held: pd.DataFrame, series_key: str, test: str) -> dict:
@@ -179,7 +268,8 @@ def describe(checked: pd.DataFrame) -> str:
     which fall short and how (too many misses: the intervals are too narrow; too few: too wide; or too wide
     for the width target), and which have too few held-out statements to be assessed. Markdown."""
     lines = []
-    tests = {"leave_one_out": "leave one out", "rolling_origin": "rolling origin"}
+    tests = {"leave_one_out": "leave one out", "rolling_origin": "rolling origin",
+             "rolling_origin_sequential": "rolling origin, factor from earlier cut-offs only"}
     assessed = checked[checked["assessed"]]
     met = assessed[assessed["coverage_ok"] & (assessed["width_ok"].isna() | (assessed["width_ok"] == True))]  # noqa: E712
     short = assessed.drop(met.index)
@@ -197,9 +287,25 @@ def describe(checked: pd.DataFrame) -> str:
             why.append(f"{r.coverage_90:.1%} of {r.n} fall inside the 90 % interval: wider than it needs to be")
         if pd.notna(r.width_target) and r.width_ok == False:  # noqa: E712
             why.append(f"the median half-width {r.median_half_width:.1%} is above the {r.width_target:.0%} target")
-        lines.append(f"**Short: {r.series}, {tests[r.test]}.** " + "; ".join(why) + ".")
+        text = "; ".join(why)
+        lines.append(f"**Short: {r.series}, {tests[r.test]}.** " + text[:1].upper() + text[1:] + ".")
     few = checked[~checked["assessed"] & (checked["n"] > 0)]
     if len(few):
         lines.append("**Not assessed** (fewer than 10 held-out figures): " + ", ".join(
             f"{r.series} ({tests[r.test]}, {r.n})" for r in few.itertuples()) + ".")
     return "\n\n".join(lines)
+
+
+def describe_scales(table: pd.DataFrame) -> str:
+    """The forecast's factors in words, from :func:`forecast_scales`: the factor in use for each family and
+    whether this backtest gives the same one (a test fails when it does not). Markdown."""
+    if table.empty:
+        return ""
+    bits = []
+    for r in table.itertuples():
+        same = abs(r.estimate - r.in_use) < 0.05 / 2
+        share = f"{r.coverage_90_at_estimate:.0%}" if pd.notna(r.coverage_90_at_estimate) else "n/a"
+        bits.append(f"{r.family}: x{r.in_use:.2f} in use, x{r.estimate:.2f} from these {r.n} held-out figures "
+                    f"({share} inside the 90 % interval at it)" + ("" if same else " — the factor in use is stale"))
+    return ("**The forecast's factor** (the weekly amounts after the last statement vary this many times as much as "
+            "the rate model alone says): " + "; ".join(bits) + ".")

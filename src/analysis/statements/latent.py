@@ -191,6 +191,17 @@ class Fit:
         return cumulative_moments(self.x, self.cov, np.asarray(days) + 1)
 
 
+def scale_beyond(cov: np.ndarray, first_week: int, factor: float) -> np.ndarray:
+    """``D cov D`` with ``D`` 1 on the weeks before ``first_week`` and ``factor`` from it on: the weekly amounts
+    after the last statement vary ``factor`` times as much about their mean (the forecast's calibration, see
+    :data:`analysis.statements.model.FORECAST_SCALE`), while the weeks the statements pin keep their covariance."""
+    if factor == 1.0 or first_week >= len(cov):
+        return cov
+    d = np.ones(len(cov))
+    d[max(first_week, 0):] = factor
+    return cov * d[:, None] * d[None, :]
+
+
 def cumulative_moments(x: np.ndarray, cov: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and variance of ``F(t)`` for each time ``t`` (days since the start of day 0)."""
     t = np.asarray(t, dtype=float)
