@@ -10,6 +10,12 @@
   the statements published before it, and the exact cumulative statements published in the next 180 days
   are scored against the refitted series and its forecast.
 
+Both tests also calibrate: the leave-one-out gives each family the factor on the spread of the weeks the
+statements pin (:data:`~analysis.statements.model.INTERPOLATION_SCALE`), the rolling origin, with that one in
+place, the factor on the weeks after the last statement (:data:`~analysis.statements.model.FORECAST_SCALE`).
+Each is scored honestly as well: a leave-one-out figure with the factor the family's other figures give, a
+cut-off's figures with the factor that only the cut-offs before it give (``rolling_origin_sequential``).
+
 Scores per series and test: ``n``; ``coverage_50`` and ``coverage_90`` (shares inside the intervals);
 ``mape`` (mean absolute error over the stated figure); ``median_half_width`` (half the 90 % interval over
 the estimate).
@@ -42,9 +48,12 @@ def _root(obs: pd.DataFrame) -> np.ndarray:
     return np.where(dup.notna(), dup.astype(object), obs["record_id"].astype(object))
 
 
-def leave_one_out(sf: model.SeriesFit) -> pd.DataFrame:
-    """Held-out predictive of each exact cumulative statement (grouped with its relays). Columns:
-    ``record_id, day, value, estimate, sd, inside_50, inside_90``."""
+def leave_one_out(sf: model.SeriesFit, interp: float | None = None) -> pd.DataFrame:
+    """Held-out predictive of each exact cumulative statement (grouped with its relays), scored with the
+    interpolation's factor ``interp`` (default: the fit's own). Columns: ``record_id, root, day, value,
+    estimate, var_a, var_b, var_d, official_var, sd, inside_50, inside_90`` (``var_a``: the raw model's held-out
+    variance, which the factor scales by its square; ``var_b = var_d = 0``: no forecast weeks; ``root``: the
+    statement the relays repeat)."""
     obs = sf.observations
     fit = sf.fit
     scored = _scored(obs)
@@ -63,12 +72,17 @@ def leave_one_out(sf: model.SeriesFit) -> pd.DataFrame:
             continue
         v_out = v / (1 - h)
         m_out = (m - h * y_eff) / (1 - h)
-        sd = float(np.sqrt(v_out + sf.scales.official(np.array([m_out]))[0] ** 2))
+        official = float(sf.scales.official(np.array([m_out]))[0] ** 2)
         for i in group:
             y = float(obs["value"].iloc[i])
-            rows.append({"record_id": obs["record_id"].iloc[i], "day": int(obs["end_lo"].iloc[i]), "value": y,
-                         "estimate": m_out, "sd": sd})
-    return _inside(pd.DataFrame(rows, columns=["record_id", "day", "value", "estimate", "sd"]))
+            rows.append({"record_id": obs["record_id"].iloc[i], "root": root, "day": int(obs["end_lo"].iloc[i]),
+                         "value": y, "estimate": m_out, "var_a": v_out, "var_b": 0.0, "var_d": 0.0,
+                         "official_var": official})
+    out = pd.DataFrame(rows, columns=["record_id", "root", "day", "value", "estimate", "var_a", "var_b", "var_d",
+                                      "official_var"])
+    k = sf.interpolation_scale if interp is None else interp
+    out["sd"] = _sd(out, 1.0, k) if len(out) else np.zeros(0)
+    return _inside(out)
 
 
 def _inside(out: pd.DataFrame) -> pd.DataFrame:
@@ -107,19 +121,24 @@ def _variance_parts(sf: model.SeriesFit, days: np.ndarray, spans: list | None = 
     return mean, v0, b, d
 
 
-def _sd(held: pd.DataFrame, factor) -> np.ndarray:
-    """The held-out figure's predictive sd with the forecast's factor (a number, or one per row)."""
+def _sd(held: pd.DataFrame, factor, interp=None) -> np.ndarray:
+    """The held-out figure's predictive sd with the forecast's factor ``c`` and the interpolation's ``k`` (each a
+    number or one per row; ``k`` by default the rows' ``interp`` column, else 1): ``D cov D`` with ``D`` ``k`` on
+    the pinned weeks and ``c`` after them gives ``k^2 a + 2 k c b + c^2 d``, plus the official figure's error."""
     c = np.asarray(factor, dtype=float)
-    var = held["var_a"].to_numpy() + 2 * held["var_b"].to_numpy() * c + held["var_d"].to_numpy() * c ** 2
+    if interp is None:
+        interp = held["interp"].to_numpy(dtype=float) if "interp" in held else 1.0
+    k = np.asarray(interp, dtype=float)
+    var = k ** 2 * held["var_a"].to_numpy() + 2 * k * c * held["var_b"].to_numpy() + c ** 2 * held["var_d"].to_numpy()
     return np.sqrt(np.maximum(var, 0.0) + held["official_var"].to_numpy())
 
 
 def rolling_origin(obs: pd.DataFrame, fit_kwargs: dict, cuts: list[pd.Timestamp], horizon: int = 180,
-                   factor: float = 1.0) -> pd.DataFrame:
-    """Refit on what was published before each cut-off (raw: the forecast's factor 1); score what was published
-    in the next ``horizon`` days with the forecast's factor ``factor``. Columns: ``cutoff, record_id, day, value,
-    estimate, var_a, var_b, var_d, official_var, sd, inside_50, inside_90`` (``var_*``: the variance as a
-    function of the factor, :func:`_variance_parts`)."""
+                   factor: float = 1.0, interp: float = 1.0) -> pd.DataFrame:
+    """Refit on what was published before each cut-off (raw: both factors 1); score what was published in the
+    next ``horizon`` days with the forecast's factor ``factor`` and the interpolation's ``interp``. Columns:
+    ``cutoff, record_id, day, value, estimate, var_a, var_b, var_d, official_var, interp, sd, inside_50,
+    inside_90`` (``var_*``: the variance as a function of the factors, :func:`_variance_parts`)."""
     from .observations import day
 
     rows = []
@@ -135,7 +154,7 @@ def rolling_origin(obs: pd.DataFrame, fit_kwargs: dict, cuts: list[pd.Timestamp]
             continue
         try:
             sf = model.fit_series(train, nowcast_day=int(test["end_hi"].max()), light=True, forecast_scale=1.0,
-                                  **fit_kwargs)
+                                  interpolation_scale=1.0, **fit_kwargs)
         except ValueError:
             continue
         spans = list(zip(test["end_lo"], test["end_hi"])) if (test["end_hi"] != test["end_lo"]).any() else None
@@ -147,6 +166,7 @@ def rolling_origin(obs: pd.DataFrame, fit_kwargs: dict, cuts: list[pd.Timestamp]
                          "official_var": float(o)})
     out = pd.DataFrame(rows, columns=["cutoff", "record_id", "day", "value", "estimate", "var_a", "var_b", "var_d",
                                       "official_var"])
+    out["interp"] = float(interp)
     out["sd"] = _sd(out, factor) if len(out) else np.zeros(0)
     return _inside(out)
 
@@ -156,19 +176,49 @@ SCALE_GRID = np.round(np.arange(1.0, 4.0001, 0.05), 2)
 SCALE_MIN_N = 10
 
 
-def forecast_scale(held: pd.DataFrame) -> tuple[float, float]:
-    """The forecast's factor from rolling-origin held-out figures (``var_*`` columns): the smallest factor of
-    :data:`SCALE_GRID` at which 90 % of them fall inside the 90 % interval; where no factor reaches 90 %, the
-    smallest whose share is within one figure of the highest share (a factor is not chased for a single
-    figure). Returns ``(factor, share inside at it)``; ``(1, nan)`` with fewer than :data:`SCALE_MIN_N`
-    figures."""
+def _grid_factor(held: pd.DataFrame, sd_at) -> tuple[float, float]:
+    """The smallest factor of :data:`SCALE_GRID` at which 90 % of the held-out figures fall inside the 90 %
+    interval (``sd_at(factor)``: their sds at it); where no factor reaches 90 %, the smallest whose share is
+    within one figure of the highest share (a factor is not chased for a single figure). ``(1, nan)`` with
+    fewer than :data:`SCALE_MIN_N` figures."""
     if len(held) < SCALE_MIN_N:
         return 1.0, float("nan")
     err = (held["value"] - held["estimate"]).abs().to_numpy()
-    shares = np.array([(err <= Z90 * _sd(held, c)).mean() for c in SCALE_GRID])
+    shares = np.array([(err <= Z90 * sd_at(c)).mean() for c in SCALE_GRID])
     target = min(0.90, shares.max() - 1.0 / len(held)) - 1e-12
     i = int(np.flatnonzero(shares >= target)[0])
     return float(SCALE_GRID[i]), float(shares[i])
+
+
+def forecast_scale(held: pd.DataFrame) -> tuple[float, float]:
+    """The forecast's factor from rolling-origin held-out figures (``var_*`` columns, and the interpolation's
+    factor in ``interp`` where present) by the rule of :func:`_grid_factor`. Returns ``(factor, share inside at
+    it)``."""
+    return _grid_factor(held, lambda c: _sd(held, c))
+
+
+def interpolation_scale(held: pd.DataFrame) -> tuple[float, float]:
+    """The interpolation's factor from leave-one-out held-out figures (:func:`leave_one_out`) by the rule of
+    :func:`_grid_factor`. Returns ``(factor, share inside at it)``."""
+    return _grid_factor(held, lambda k: _sd(held, 1.0, k))
+
+
+def honest_leave_one_out(loo: pd.DataFrame) -> pd.DataFrame:
+    """Each leave-one-out figure scored with the interpolation's factor that the other figures of its family
+    give (those of other statements: a figure and its relays are left out together), so that no figure helps
+    choose the width it is judged by. ``loo``: :func:`leave_one_out` rows with ``series``. Sets ``interp`` and
+    replaces ``sd`` and the ``inside_*`` columns."""
+    out = loo.copy()
+    family = out["series"].map(model.forecast_family).to_numpy()
+    group = (out["series"].astype(str) + "\x00" + out["root"].astype(str)).to_numpy()
+    interp = np.ones(len(out))
+    for g in pd.unique(group):
+        mine = group == g
+        others = out[(family == family[mine][0]) & ~mine]
+        interp[mine] = interpolation_scale(others)[0]
+    out["interp"] = interp
+    out["sd"] = _sd(out, 1.0, interp) if len(out) else np.zeros(0)
+    return _inside(out)
 
 
 def sequential(held: pd.DataFrame, horizon: int = 180) -> pd.DataFrame:
@@ -190,13 +240,23 @@ def sequential(held: pd.DataFrame, horizon: int = 180) -> pd.DataFrame:
 def forecast_scales(held: pd.DataFrame) -> pd.DataFrame:
     """Per family: the factor the whole rolling origin gives (:func:`forecast_scale`), the share inside at it, the
     number of held-out figures, and the factor the model uses (:data:`analysis.statements.model.FORECAST_SCALE`)."""
-    ro = held[held["test"] == "rolling_origin"]
-    family = ro["series"].map(model.forecast_family)
+    return _scales_table(held[held["test"] == "rolling_origin"], forecast_scale, model.FORECAST_SCALE)
+
+
+def interpolation_scales(held: pd.DataFrame) -> pd.DataFrame:
+    """Per family: the factor the whole leave-one-out gives (:func:`interpolation_scale`), the share inside at
+    it, the number of held-out figures, and the factor the model uses
+    (:data:`analysis.statements.model.INTERPOLATION_SCALE`)."""
+    return _scales_table(held[held["test"] == "leave_one_out"], interpolation_scale, model.INTERPOLATION_SCALE)
+
+
+def _scales_table(held: pd.DataFrame, estimate, in_use: dict) -> pd.DataFrame:
+    family = held["series"].map(model.forecast_family)
     rows = []
     for fam in sorted(family.unique()):
-        factor, share = forecast_scale(ro[family == fam])
+        factor, share = estimate(held[family == fam])
         rows.append({"family": fam, "estimate": factor, "coverage_90_at_estimate": share, "n": int((family == fam).sum()),
-                     "in_use": model.FORECAST_SCALE.get(fam, 1.0)})
+                     "in_use": in_use.get(fam, 1.0)})
     return pd.DataFrame(rows, columns=["family", "estimate", "coverage_90_at_estimate", "n", "in_use"])
 
 
@@ -206,15 +266,20 @@ def validate(fits: dict, cuts: list[pd.Timestamp], horizon: int = 180, rolling: 
     factor the model uses (``rolling_origin``) and with the factor that only earlier cut-offs give
     (``rolling_origin_sequential``). Returns ``(scores, held)``: ``scores`` has :data:`SCORE_COLUMNS`, ``held``
     one row per held-out statement and test (``series, test, cutoff, record_id, date, value, estimate, sd,
-    inside_50, inside_90``; for the rolling origin also ``var_a, var_b, var_d, official_var, factor``)."""
+    inside_50, inside_90, var_a, var_b, var_d, official_var, interp``; for the rolling origin also ``factor``).
+    The leave-one-out figures are scored with the interpolation's factor the family's other figures give
+    (:func:`honest_leave_one_out`); the rolling origin with the interpolation's factor in use."""
     from .observations import CEASEFIRE
 
-    held, ro_all = [], []
+    held, loo_all, ro_all = [], [], []
     for key, fit in fits.items():
-        held.append(leave_one_out(fit).assign(series=key, test="leave_one_out", cutoff=pd.NaT))
+        loo_all.append(leave_one_out(fit).assign(series=key, test="leave_one_out", cutoff=pd.NaT))
         if rolling is None or key in rolling:
-            ro = rolling_origin(fit.observations[OBSERVATION_INPUT], fit.options, cuts, horizon, factor=fit.forecast_scale)
+            ro = rolling_origin(fit.observations[OBSERVATION_INPUT], fit.options, cuts, horizon, factor=fit.forecast_scale,
+                                interp=fit.interpolation_scale)
             ro_all.append(ro.assign(series=key, test="rolling_origin", factor=fit.forecast_scale))
+    if loo_all:
+        held.append(honest_leave_one_out(pd.concat(loo_all, ignore_index=True)))
     held += ro_all
     if ro_all:
         held.append(sequential(pd.concat(ro_all, ignore_index=True), horizon).assign(test="rolling_origin_sequential"))
@@ -224,7 +289,7 @@ def validate(fits: dict, cuts: list[pd.Timestamp], horizon: int = 180, rolling: 
     scores = [score(held[(held["series"] == key) & (held["test"] == test)], key, test)
               for key in fits for test in tests if test == "leave_one_out" or rolling is None or key in rolling]
     columns = ["series", "test", "cutoff", "record_id", "date", "value", "estimate", "sd", "inside_50", "inside_90",
-               "var_a", "var_b", "var_d", "official_var", "factor"]
+               "var_a", "var_b", "var_d", "official_var", "interp", "factor"]
     return pd.DataFrame(scores, columns=SCORE_COLUMNS), held.reindex(columns=columns)
 
 
@@ -296,16 +361,25 @@ def describe(checked: pd.DataFrame) -> str:
     return "\n\n".join(lines)
 
 
-def describe_scales(table: pd.DataFrame) -> str:
-    """The forecast's factors in words, from :func:`forecast_scales`: the factor in use for each family and
-    whether this backtest gives the same one (a test fails when it does not). Markdown."""
+SCALE_NAMES = {
+    "forecast": ("The forecast's factor", "the weekly amounts after the last statement vary this many times as much "
+                 "as the rate model alone says", "held-out figures of the rolling origin"),
+    "interpolation": ("The interpolation's factor", "up to the last statement the weekly amounts vary this many times "
+                      "as much about the fitted series as the model alone says", "leave-one-out figures"),
+}
+
+
+def describe_scales(table: pd.DataFrame, kind: str = "forecast") -> str:
+    """A calibration factor in words, from :func:`forecast_scales` (``kind`` 'forecast') or
+    :func:`interpolation_scales` ('interpolation'): the factor in use for each family and whether this backtest
+    gives the same one (a test fails when it does not). Markdown."""
     if table.empty:
         return ""
+    title, meaning, figures = SCALE_NAMES[kind]
     bits = []
     for r in table.itertuples():
         same = abs(r.estimate - r.in_use) < 0.05 / 2
         share = f"{r.coverage_90_at_estimate:.0%}" if pd.notna(r.coverage_90_at_estimate) else "n/a"
-        bits.append(f"{r.family}: x{r.in_use:.2f} in use, x{r.estimate:.2f} from these {r.n} held-out figures "
+        bits.append(f"{r.family}: x{r.in_use:.2f} in use, x{r.estimate:.2f} from these {r.n} {figures} "
                     f"({share} inside the 90 % interval at it)" + ("" if same else " — the factor in use is stale"))
-    return ("**The forecast's factor** (the weekly amounts after the last statement vary this many times as much as "
-            "the rate model alone says): " + "; ".join(bits) + ".")
+    return f"**{title}** ({meaning}): " + "; ".join(bits) + "."

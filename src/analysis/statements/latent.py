@@ -191,13 +191,15 @@ class Fit:
         return cumulative_moments(self.x, self.cov, np.asarray(days) + 1)
 
 
-def scale_beyond(cov: np.ndarray, first_week: int, factor: float) -> np.ndarray:
-    """``D cov D`` with ``D`` 1 on the weeks before ``first_week`` and ``factor`` from it on: the weekly amounts
-    after the last statement vary ``factor`` times as much about their mean (the forecast's calibration, see
-    :data:`analysis.statements.model.FORECAST_SCALE`), while the weeks the statements pin keep their covariance."""
-    if factor == 1.0 or first_week >= len(cov):
+def scale_beyond(cov: np.ndarray, first_week: int, factor: float, before: float = 1.0) -> np.ndarray:
+    """``D cov D`` with ``D`` ``before`` on the weeks before ``first_week`` and ``factor`` from it on: the weekly
+    amounts after the last statement vary ``factor`` times as much about their mean (the forecast's calibration,
+    :data:`analysis.statements.model.FORECAST_SCALE`), those the statements pin ``before`` times (the
+    interpolation's calibration, :data:`analysis.statements.model.INTERPOLATION_SCALE`). The mode does not move:
+    only the spread about it."""
+    if before == 1.0 and (factor == 1.0 or first_week >= len(cov)):
         return cov
-    d = np.ones(len(cov))
+    d = np.full(len(cov), float(before))
     d[max(first_week, 0):] = factor
     return cov * d[:, None] * d[None, :]
 

@@ -54,12 +54,26 @@ from .reconcile import longest_non_decreasing
 #: fails when the data move the estimate away from the value here. Honest coverage of the rule: the
 #: backtest's ``rolling_origin_sequential`` test, where each cut-off uses only the factor the cut-offs before
 #: it give.
-FORECAST_SCALE = {"casualties": 1.8, "clearance:hectares": 1.7, "clearance:items": 1.95}
+FORECAST_SCALE = {"casualties": 1.8, "clearance:hectares": 1.7, "clearance:items": 1.8}
+
+#: The interpolation's calibration: between and around the statements the weekly amounts vary this many times
+#: as much about the fitted series as the model alone says (the covariance of the weeks up to the last statement
+#: scaled by its square; the fitted series itself does not move). The model's own spread assumes that the flows
+#: (weekly, monthly, annual figures) and the cumulative figures measure the same thing up to their error
+#: scales; where they do not (a weekly release that counts only some operators' finds, an item type counted
+#: differently), a held-out cumulative figure falls further from the refit than its interval says. Each value is
+#: the smallest factor at which 90 % of that family's leave-one-out figures fall inside the 90 % interval (the
+#: rule of :data:`FORECAST_SCALE`), estimated by notebook 04 (:func:`analysis.statements.backtest.interpolation_scale`,
+#: written to data/processed/interpolation_scale.csv); a test fails when the data move the estimate away from the
+#: value here. The backtest scores each held-out figure with the factor the family's other figures give (honest),
+#: and the forecast's factor is read off the rolling origin with this one in place.
+INTERPOLATION_SCALE = {"casualties": 1.05, "clearance:hectares": 1.0, "clearance:items": 1.45}
 
 
 def forecast_family(key: str) -> str:
-    """The family a series' forecast factor is estimated over: 'casualties' (every casualty measure),
-    'clearance:hectares' (hectares of every scope) or 'clearance:items' (mines and other items)."""
+    """The family a series' calibration factors (:data:`FORECAST_SCALE`, :data:`INTERPOLATION_SCALE`) are
+    estimated over: 'casualties' (every casualty measure), 'clearance:hectares' (hectares of every scope) or
+    'clearance:items' (mines and other items)."""
     parts = key.split(":")
     if parts[0] == "clearance":
         return "clearance:hectares" if parts[-1] == "hectares" else "clearance:items"
@@ -275,6 +289,7 @@ class SeriesFit:
     flow_scale: float = 0.0
     options: dict = field(default_factory=dict)  # the arguments of fit_series that made it (a refit takes them again)
     forecast_scale: float = 1.0  # the factor on the forecast's weekly variation (FORECAST_SCALE), 1 in a raw fit
+    interpolation_scale: float = 1.0  # the factor on the pinned weeks' variation (INTERPOLATION_SCALE), 1 in a raw fit
 
     @property
     def method(self) -> str:
@@ -283,12 +298,14 @@ class SeriesFit:
         return (f"latent weekly increments with a {rm_method(self.rate)} as prior mean, bursts of variance "
                 f"{self.burst:.3g} x the mean and a level wandering by {np.sqrt(self.level):.0%} (26-week correlation); "
                 f"{int(self.observations['fitted'].sum())} statements fitted, an official figure's error {scale} "
-                f"({self.scales.pairs} same-week pairs)" + (f", a flow's {self.flow_scale:.0%}" if rel else ""))
+                f"({self.scales.pairs} same-week pairs)" + (f", a flow's {self.flow_scale:.0%}" if rel else "")
+                + f"; intervals x{self.interpolation_scale:.2f} up to the last statement and x{self.forecast_scale:.2f} "
+                  "after it (the backtest's calibration)")
 
 
 def fit_series(obs: pd.DataFrame, *, key: str, relative: bool, season: bool, nowcast_day: int | None = None,
                count: bool = True, default_scale: float | None = None, light: bool = False,
-               forecast_scale: float | None = None) -> SeriesFit:
+               forecast_scale: float | None = None, interpolation_scale: float | None = None) -> SeriesFit:
     """Fit one series (see the module docstring). ``obs``: its observations (:mod:`.observations`).
 
     ``relative``: error scales as shares of the figures (areas, items) instead of units (people);
@@ -297,10 +314,14 @@ def fit_series(obs: pd.DataFrame, *, key: str, relative: bool, season: bool, now
     as a Poisson count); ``default_scale``: an exact figure's error where the record has too few same-week
     pairs; ``light``: skip the daily table and the statuses (the backtest's refits need neither);
     ``forecast_scale``: the factor on the forecast's weekly variation (default :data:`FORECAST_SCALE` of the
-    key's :func:`forecast_family`; 1 gives the model's own forecast).
+    key's :func:`forecast_family`; 1 gives the model's own forecast); ``interpolation_scale``: the factor on the
+    variation of the weeks up to the last statement (default :data:`INTERPOLATION_SCALE` of the family; 1 gives
+    the model's own intervals).
     """
     if forecast_scale is None:
         forecast_scale = FORECAST_SCALE.get(forecast_family(key), 1.0)
+    if interpolation_scale is None:
+        interpolation_scale = INTERPOLATION_SCALE.get(forecast_family(key), 1.0)
     obs = obs.reset_index(drop=True)
     used = obs[obs["fitted"]]
     if used.empty:
@@ -348,19 +369,19 @@ def fit_series(obs: pd.DataFrame, *, key: str, relative: bool, season: bool, now
             scale = np.where(flow, np.maximum(own, flow_scale * np.abs(values)), own)
             lat_obs.scale = scale
             f = latent.fit(lat_obs, prior, stock=is_stock, g=g, start=f, tol=tol)
-    f.cov = latent.scale_beyond(f.cov, last_day // latent.WEEK + 1, forecast_scale)
+    f.cov = latent.scale_beyond(f.cov, last_day // latent.WEEK + 1, forecast_scale, before=interpolation_scale)
     out = obs.copy()
     out["scale"] = scale
     out["weight"] = np.where(out["fitted"], f.weights, 0.0)
     out["predicted"] = f.predicted
-    out["predicted_sd"] = np.sqrt(f.predicted_var)
+    out["predicted_sd"] = interpolation_scale * np.sqrt(f.predicted_var)  # every statement is on or before the last day
     daily = None
     if not light:
         daily = daily_series(f, scales, end_day, last_day)
         out = classify(out, daily)
     options = {"key": key, "relative": relative, "season": season, "count": count, "default_scale": default_scale}
     return SeriesFit(key, out, daily, rm, scales, amounts, f, prior, last_day, burst, level, flow_scale, options,
-                     forecast_scale)
+                     forecast_scale, interpolation_scale)
 
 
 def rm_method(rm: rate_model.RateModel) -> str:
