@@ -60,12 +60,12 @@ def leave_one_out(sf: model.SeriesFit, interp: float | None = None) -> pd.DataFr
     roots = _root(obs)
     rows = []
     omega, pseudo = fit.precision, fit.pseudo
+    values, ids, days = obs["value"].to_numpy(dtype=float), obs["record_id"].to_numpy(dtype=object), obs["end_lo"].to_numpy()
     for root in pd.unique(roots[scored]):
-        group = np.flatnonzero((roots == root) & obs["fitted"].to_numpy() & (obs["lo"] == obs["hi"]).to_numpy()
-                               & (obs["kind"] == "stock").to_numpy())
+        group = np.flatnonzero((roots == root) & scored)
         first = group[0]
         w = float(omega[group].sum())
-        y_eff = float((omega[group] * pseudo[group]).sum() / w) if w > 0 else float(obs["value"].iloc[first])
+        y_eff = float((omega[group] * pseudo[group]).sum() / w) if w > 0 else float(values[first])
         m, v = float(fit.predicted[first]), float(fit.predicted_var[first])
         h = w * v
         if h >= 1 - 1e-9:
@@ -74,10 +74,8 @@ def leave_one_out(sf: model.SeriesFit, interp: float | None = None) -> pd.DataFr
         m_out = (m - h * y_eff) / (1 - h)
         official = float(sf.scales.official(np.array([m_out]))[0] ** 2)
         for i in group:
-            y = float(obs["value"].iloc[i])
-            rows.append({"record_id": obs["record_id"].iloc[i], "root": root, "day": int(obs["end_lo"].iloc[i]),
-                         "value": y, "estimate": m_out, "var_a": v_out, "var_b": 0.0, "var_d": 0.0,
-                         "official_var": official})
+            rows.append({"record_id": ids[i], "root": root, "day": int(days[i]), "value": float(values[i]),
+                         "estimate": m_out, "var_a": v_out, "var_b": 0.0, "var_d": 0.0, "official_var": official})
     out = pd.DataFrame(rows, columns=["record_id", "root", "day", "value", "estimate", "var_a", "var_b", "var_d",
                                       "official_var"])
     k = sf.interpolation_scale if interp is None else interp
@@ -105,15 +103,19 @@ def _variance_parts(sf: model.SeriesFit, days: np.ndarray, spans: list | None = 
     from . import latent
 
     first = sf.last_day // latent.WEEK + 1
+    # every day a figure can refer to, in one evaluation per factor: a span's moments are its days' averages
+    days = np.asarray(days)
+    if spans is None:
+        spans = list(zip(days, days))
+    lengths = np.array([int(hi) - int(lo) + 1 for lo, hi in spans])
+    every = np.concatenate([np.arange(int(lo), int(hi) + 1) for lo, hi in spans]) if len(spans) else np.zeros(0, int)
+    starts = np.r_[0, np.cumsum(lengths)[:-1]] if len(spans) else np.zeros(0, int)
     out = []
     for c in (0.0, 1.0, 2.0):
         cov = latent.scale_beyond(sf.fit.cov, first, c) if c != 1.0 else sf.fit.cov
-        mean, var = latent.cumulative_moments(sf.fit.x, cov, np.asarray(days) + 1)
-        if spans is not None:
-            for j, (lo, hi) in enumerate(spans):
-                if hi != lo:
-                    mm, vv = latent.cumulative_moments(sf.fit.x, cov, np.arange(lo, hi + 1) + 1)
-                    mean[j], var[j] = mm.mean(), vv.mean()
+        mean, var = latent.cumulative_moments(sf.fit.x, cov, every + 1)
+        if len(spans):
+            mean, var = np.add.reduceat(mean, starts) / lengths, np.add.reduceat(var, starts) / lengths
         out.append((mean, var))
     (mean, v0), (_, v1), (_, v2) = out
     d = (v2 - 2 * v1 + v0) / 2
@@ -123,14 +125,16 @@ def _variance_parts(sf: model.SeriesFit, days: np.ndarray, spans: list | None = 
 
 def _sd(held: pd.DataFrame, factor, interp=None) -> np.ndarray:
     """The held-out figure's predictive sd with the forecast's factor ``c`` and the interpolation's ``k`` (each a
-    number or one per row; ``k`` by default the rows' ``interp`` column, else 1): ``D cov D`` with ``D`` ``k`` on
-    the pinned weeks and ``c`` after them gives ``k^2 a + 2 k c b + c^2 d``, plus the official figure's error."""
+    number, one per row, or a column of factors against a row of figures; ``k`` by default the rows' ``interp``
+    column, else 1): ``D cov D`` with ``D`` ``k`` on the pinned weeks and ``c`` after them gives
+    ``k^2 a + 2 k c b + c^2 d``, plus the official figure's error."""
     c = np.asarray(factor, dtype=float)
     if interp is None:
         interp = held["interp"].to_numpy(dtype=float) if "interp" in held else 1.0
     k = np.asarray(interp, dtype=float)
-    var = k ** 2 * held["var_a"].to_numpy() + 2 * k * c * held["var_b"].to_numpy() + c ** 2 * held["var_d"].to_numpy()
-    return np.sqrt(np.maximum(var, 0.0) + held["official_var"].to_numpy())
+    a, b, d, off = (held[col].to_numpy(dtype=float) for col in ("var_a", "var_b", "var_d", "official_var"))
+    var = k ** 2 * a + 2 * k * c * b + c ** 2 * d
+    return np.sqrt(np.maximum(var, 0.0) + off)
 
 
 def rolling_origin(obs: pd.DataFrame, fit_kwargs: dict, cuts: list[pd.Timestamp], horizon: int = 180,
@@ -184,8 +188,16 @@ def _grid_factor(held: pd.DataFrame, sd_at) -> tuple[float, float]:
     if len(held) < SCALE_MIN_N:
         return 1.0, float("nan")
     err = (held["value"] - held["estimate"]).abs().to_numpy()
-    shares = np.array([(err <= Z90 * sd_at(c)).mean() for c in SCALE_GRID])
-    target = min(0.90, shares.max() - 1.0 / len(held)) - 1e-12
+    inside = err[None, :] <= Z90 * sd_at(SCALE_GRID[:, None])  # factors x figures, in one pass
+    return _grid_choice(inside.sum(axis=1), len(held))
+
+
+def _grid_choice(hits: np.ndarray, n: int) -> tuple[float, float]:
+    """The rule of :func:`_grid_factor` from the number of figures inside at each factor of the grid."""
+    if n < SCALE_MIN_N:
+        return 1.0, float("nan")
+    shares = hits / n
+    target = min(0.90, shares.max() - 1.0 / n) - 1e-12
     i = int(np.flatnonzero(shares >= target)[0])
     return float(SCALE_GRID[i]), float(shares[i])
 
@@ -208,14 +220,20 @@ def honest_leave_one_out(loo: pd.DataFrame) -> pd.DataFrame:
     give (those of other statements: a figure and its relays are left out together), so that no figure helps
     choose the width it is judged by. ``loo``: :func:`leave_one_out` rows with ``series``. Sets ``interp`` and
     replaces ``sd`` and the ``inside_*`` columns."""
-    out = loo.copy()
+    out = loo.reset_index(drop=True).copy()
     family = out["series"].map(model.forecast_family).to_numpy()
-    group = (out["series"].astype(str) + "\x00" + out["root"].astype(str)).to_numpy()
+    group = pd.factorize(out["series"].astype(str) + "\x00" + out["root"].astype(str))[0]
+    err = (out["value"] - out["estimate"]).abs().to_numpy()
     interp = np.ones(len(out))
-    for g in pd.unique(group):
-        mine = group == g
-        others = out[(family == family[mine][0]) & ~mine]
-        interp[mine] = interpolation_scale(others)[0]
+    for fam in pd.unique(family):
+        mine = np.flatnonzero(family == fam)
+        # inside[k, i]: figure i inside the 90 % interval at the grid's k-th factor; a left-out group's columns
+        # are taken from the family's totals
+        inside = err[mine][None, :] <= Z90 * _sd(out.iloc[mine], 1.0, SCALE_GRID[:, None])
+        total = inside.sum(axis=1)
+        for g in np.unique(group[mine]):
+            cols = group[mine] == g
+            interp[mine[cols]] = _grid_choice(total - inside[:, cols].sum(axis=1), int(len(mine) - cols.sum()))[0]
     out["interp"] = interp
     out["sd"] = _sd(out, 1.0, interp) if len(out) else np.zeros(0)
     return _inside(out)
