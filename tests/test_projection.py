@@ -255,6 +255,11 @@ def test_fan_chart_smoke():
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert any(lbl.startswith("fitted trend") for lbl in labels)
     assert any(lbl.startswith("planned: 2022 plan") for lbl in labels)
+    # each path's year is the calendar year its completion falls in (as the readings say), not a rounded one
+    for r in table.itertuples():
+        if np.isfinite(r.completion_year) and r.completion_year <= 2060:
+            assert f"{r.method} (~{math.floor(r.completion_year)})" in labels
+    assert "fitted trend (~2032)" in labels  # its completion falls in October 2032 (2032.79): rounding would say 2033
     ax = fig.axes[0]
     assert ax.get_xlim()[1] == 2060
     styles = {(h.get_linestyle(), h.get_marker()) for h in fig.axes[0].get_legend().legend_handles
@@ -265,3 +270,69 @@ def test_fan_chart_smoke():
                                                      None, {}, TODAY), targets_df=P.targets())
     with pytest.raises(ValueError, match="trend="):
         plot_fan_chart(history, table, targets_df=P.targets())
+
+
+# ------------------------------------------------------------------------------- how plans were met
+
+
+def _estimates(rows):
+    """Contamination estimates as the loader gives them (index estimate_id), plan rows only."""
+    frame = pd.DataFrame(rows, columns=["estimate_id", "metric", "value", "unit", "qualifier", "flags", "duplicate_of"])
+    frame["value"] = frame["value"].astype("Float64")
+    return frame.set_index("estimate_id")
+
+
+def _daily(points):
+    """A fitted daily series through the given (date, estimate) points, linear between them."""
+    points = pd.Series({pd.Timestamp(d): v for d, v in points})
+    days = pd.date_range(points.index.min(), points.index.max(), freq="D")
+    return pd.DataFrame({"date": days, "estimate": points.reindex(days).interpolate().to_numpy()})
+
+
+def test_each_plan_is_set_against_the_fitted_year_and_every_plan_not_used_says_why():
+    est = _estimates([
+        ("p1", "target_clearance_2022", 40000, "hectares", "exact", None, None),
+        ("p2", "target_clearance_2022", 40000, "hectares", "exact", None, None),  # the same plan again
+        ("p3", "target_clearance_2023", None, "hectares", "at_least", "implausible;typo", None),
+        ("p4", "target_clearance_2024", 60000, "hectares", "exact", None, None),
+        ("p5", "target_clearance_2024", 55000, "hectares", "exact", None, None),  # disagrees
+        ("p6", "target_clearance_2025", 50000, "hectares", "at_least", None, None),
+        ("p7", "target_clearance_2025", 50000, "hectares", "at_least", "duplicate", "p6"),  # a relay: once
+        ("p8", "target_clearance_2026", 65000, "hectares", "at_least", None, None),  # not a complete year yet
+        ("p9", "target_clearance_2024_aghdam", 9400, "hectares", "approx", None, None),  # a region's, not a national plan
+    ])
+    daily = _daily([("2020-11-10", 0), ("2021-12-31", 20000), ("2022-12-31", 64000), ("2023-12-31", 100000),
+                    ("2024-12-31", 160000), ("2025-12-31", 215000), ("2026-02-22", 222000)])
+    out = P.plan_achievement(est, daily).set_index("year")
+    assert list(out.index) == [2022, 2023, 2024, 2025, 2026]
+    assert out.loc[2022, "achieved_ha"] == 44000 and out.loc[2022, "ratio"] == pytest.approx(1.1)
+    assert out.loc[2022, "estimate_ids"] == "p1;p2" and out.loc[2022, "used"]
+    assert out.loc[2025, "achieved_ha"] == 55000 and out.loc[2025, "ratio"] == pytest.approx(1.1)
+    assert out.loc[2025, "estimate_ids"] == "p6" and out.loc[2025, "qualifier"] == "at_least"
+    assert not out.loc[2023, "used"] and out.loc[2023, "reason"] == "the plan's figure is flagged implausible and typo"
+    assert not out.loc[2024, "used"] and "disagree (55,000, 60,000 ha)" in out.loc[2024, "reason"]
+    assert not out.loc[2026, "used"] and "does not cover 2026" in out.loc[2026, "reason"]
+
+
+def test_the_planned_rate_carries_the_spread_of_how_plans_were_met():
+    # ratios 1.1 and 1.0: logs 0.0953102 and 0; mean 0.0476551, sd 0.0673945; t(1 df, 0.95) = 6.3137515;
+    # half-width 6.3137515 * 0.0673945 * sqrt(1.5) = 0.521144
+    plans = pd.DataFrame({"year": [2022, 2024], "ratio": [1.1, 1.0], "used": [True, True]})
+    met = P.plan_ratio(plans)
+    assert met["ratio"] == pytest.approx(math.sqrt(1.1), rel=1e-9)
+    assert met["lower"] == pytest.approx(math.exp(0.0476551 - 0.521144), rel=1e-5)
+    assert met["upper"] == pytest.approx(math.exp(0.0476551 + 0.521144), rel=1e-5)
+    assert met["n"] == 2 and met["years"] == [2022, 2024]
+    assert P.plan_ratio(plans.iloc[:1]) is None  # one year: no spread to read
+    assert P.plan_ratio(plans.assign(used=[True, False])) is None
+    # 100,000 ha left at a plan of 50,000 ha/yr met x1.1 (x1.0-x1.25): 100000 / 55000 = 1.818 years
+    left = P.remaining({"s": 200000.0}, 100000.0, 100000.0, 100000.0)
+    table = P.projection_table(left, None, None, None, None, {"plan": 50000.0}, today=TODAY,
+                               plan_met={"ratio": 1.1, "lower": 1.0, "upper": 1.25, "years": [2022, 2024]})
+    row = table.iloc[0]
+    assert row["rate_ha_per_year"] == pytest.approx(55000.0)
+    assert (row["rate_lower"], row["rate_upper"]) == (pytest.approx(50000.0), pytest.approx(62500.0))
+    assert row["years"] == pytest.approx(100000 / 55000) and row["lower"] == pytest.approx(1.6)
+    assert row["upper"] == pytest.approx(2.0) and "how past plans were met" in row["interval"]
+    stated = P.projection_table(left, None, None, None, None, {"plan": 50000.0}, today=TODAY).iloc[0]
+    assert stated["years"] == pytest.approx(2.0) and stated["lower"] == stated["upper"] == pytest.approx(2.0)

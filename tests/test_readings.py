@@ -312,3 +312,22 @@ def test_no_markdown_cell_states_a_result(path):
             questions = re.sub(r"[^.?!]*\?", "", cell.source)  # a question asks, it does not state
             assert not re.search(rf"\b{phrase}\b", questions), (
                 f"{path.name}: a result typed into a markdown cell ({phrase!r}): {cell.source[:300]!r}")
+
+
+def test_how_the_plans_were_met_is_said_from_the_table():
+    rc = clearance
+    nan = float("nan")
+    plans = pd.DataFrame({"year": [2022, 2023, 2024, 2025], "planned_ha": [40000.0, nan, 60000.0, 50000.0],
+                          "qualifier": ["exact", "", "exact", "at_least"], "achieved_ha": [44000.0, nan, 57000.0, 50100.0],
+                          "ratio": [1.1, nan, 0.95, 1.002], "used": [True, False, True, True],
+                          "reason": ["", "the plan's figure is flagged typo", "", ""]})
+    met = {"ratio": 1.015, "lower": 0.9, "upper": 1.2, "n": 3, "level": 0.9}
+    text = rc.plans_sentence(plans, met)
+    assert "2022: 40,000 ha planned, 44,000 ha in the fitted series (beaten by 10%)" in text
+    assert "2024: 60,000 ha planned, 57,000 ha in the fitted series (missed by 5%)" in text
+    assert "2025: more than 50,000 ha planned, 50,100 ha in the fitted series (met)" in text
+    assert "x1.015" in text and "x0.900-x1.200" in text and "3 years" in text
+    assert "Not used: 2023, as the plan's figure is flagged typo." in text
+    one = rc.plans_sentence(plans.iloc[:1], None)
+    assert "One year gives no spread, so the planned rate is taken as stated." in one
+    assert "taken as stated" in rc.plans_sentence(plans.iloc[1:2], None) and "How the plans" not in rc.plans_sentence(plans.iloc[1:2], None)

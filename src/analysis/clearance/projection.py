@@ -18,13 +18,16 @@ Method:
       reaches the remaining area (see :func:`years_at_trend`); if the trend falls (b < 0) and the total it
       can ever clear is less than the remaining area, the answer is ``inf``: *never at this trend*;
   (c) the **planned annual rates** stated in the sources (40,000 ha in 2022, 60,000 ha in 2024, more than
-      65,000 ha in 2025 and 2026), constant from today.
+      65,000 ha in 2025 and 2026), constant from today, times how past plans were met: the achieved/planned
+      ratio of every past year with a plan and a complete fitted year (:func:`plan_achievement`).
 
 - *Intervals* (the ``interval`` column names what each reflects): for (a) the interval of the last-12-months
   rate and of cleared-to-date; for (b) a parametric bootstrap of the trend coefficients (draws of (a, b)
   from their multivariate normal sampling distribution) combined with the interval of cleared-to-date;
-  for (c) cleared-to-date only, the plan being taken as stated. The lower number of years always
-  pairs the higher rate with the lower remaining area.
+  for (c) a 90 % predictive interval of the achieved/planned ratio (Student t on the log ratios of the past
+  years, scipy; a new year's ratio, not only their mean: plans rise with capacity, so future years need not
+  average out) combined with the interval of cleared-to-date; with fewer than two past years, the plan as
+  stated. The lower number of years always pairs the higher rate with the lower remaining area.
 - *Targets*: about 10 years from Nov 2020 (ANAMA, so about 2030) and about 30 years from Oct 2022
   (President Aliyev quoting "international experts", so about 2052).
 
@@ -292,7 +295,8 @@ def _note(method: str, years: float, upper: float) -> str:
 
 def projection_table(remaining_df: pd.DataFrame, last12_rate: float | None, last12_lower: float | None,
                      last12_upper: float | None, trend: Mapping | None, planned_rates: Mapping[str, float],
-                     today, level: float = 0.90, n_draws: int = 4000, seed: int = SEED) -> pd.DataFrame:
+                     today, level: float = 0.90, n_draws: int = 4000, seed: int = SEED,
+                     plan_met: Mapping | None = None) -> pd.DataFrame:
     """Years to completion for every scenario × method, with intervals and completion years.
 
     ``remaining_df`` comes from :func:`remaining`. Methods (``method`` column):
@@ -302,7 +306,9 @@ def projection_table(remaining_df: pd.DataFrame, last12_rate: float | None, last
     - ``"fitted trend"``: ``trend`` is a dict with ``intercept``, ``slope`` (of log hectares per month
       against years since the ceasefire), ``cov`` (their 2x2 covariance) and ``start_years`` (today on
       that axis; computed from ``today`` if missing), or ``None`` (no trend rows);
-    - ``"planned: <name>"`` for each entry of ``planned_rates`` (name -> ha/year).
+    - ``"planned: <name>"`` for each entry of ``planned_rates`` (name -> ha/year), times how past plans were
+      met where ``plan_met`` (from :func:`plan_ratio`) is given: the rate ``plan × ratio`` with the interval
+      ``plan × lower`` to ``plan × upper``; without it, the plan as stated.
 
     Each interval pairs the high rate with the low remaining area (``remaining_lower``) for the lower
     number of years, and the low rate with ``remaining_upper`` for the upper; ``interval`` names what it
@@ -364,13 +370,91 @@ def projection_table(remaining_df: pd.DataFrame, last12_rate: float | None, last
     for name, rate in (planned_rates or {}).items():
         if isinstance(rate, bool) or not np.isfinite(rate) or rate <= 0:
             raise ValueError(f"planned rate {name!r} must be a positive number of hectares per year, got {rate!r}")
-        years, _, _ = years_at_constant_rate(R, rate)
-        lower, _, _ = years_at_constant_rate(R_lo, rate)
-        upper, _, _ = years_at_constant_rate(R_hi, rate)
-        add(f"{PLANNED_PREFIX}{name}", float(rate), float(rate), float(rate), years, lower, upper,
-            f"{pct} interval of cleared-to-date only (the planned rate taken as stated)")
+        if plan_met is None:
+            mid, lo_rate, hi_rate = float(rate), float(rate), float(rate)
+            what = f"{pct} interval of cleared-to-date only (the planned rate taken as stated)"
+        else:
+            mid, lo_rate, hi_rate = (float(rate) * float(plan_met[k]) for k in ("ratio", "lower", "upper"))
+            years_text = ", ".join(str(y) for y in plan_met["years"])
+            what = (f"the plan times how past plans were met (achieved/planned x{plan_met['ratio']:.3f} in {years_text}; "
+                    f"{level_percent(plan_met.get('level', level))} predictive interval x{plan_met['lower']:.3f}-"
+                    f"x{plan_met['upper']:.3f}, Student t on the log ratios), and interval of cleared-to-date")
+        years, _, _ = years_at_constant_rate(R, mid, lo_rate, hi_rate)
+        _, lower, _ = years_at_constant_rate(R_lo, mid, lo_rate, hi_rate)
+        _, _, upper = years_at_constant_rate(R_hi, mid, lo_rate, hi_rate)
+        add(f"{PLANNED_PREFIX}{name}", mid, lo_rate, hi_rate, years, lower, upper, what)
 
     return pd.DataFrame(rows, columns=PROJECTION_COLUMNS)
+
+
+# ------------------------------------------------------------------------------------ how plans were met
+
+#: Annual clearance plans are the contamination estimates with this metric (a year; region-specific plans
+#: such as ``target_clearance_2024_aghdam`` are not national plans).
+PLAN_METRIC = r"target_clearance_(\d{4})"
+PLAN_COLUMNS = ["year", "planned_ha", "qualifier", "estimate_ids", "achieved_ha", "ratio", "used", "reason"]
+
+
+def plan_achievement(estimates: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
+    """Each year's stated national clearance plan against the hectares the fitted series of all operators
+    cleared that year (its estimate on 31 December less that on 31 December of the year before; the
+    ceasefire's day for 2020). ``estimates``: the contamination estimates (index ``estimate_id``); ``daily``:
+    the fitted days of the series (``date, estimate``; forecast days are not used).
+
+    One row per year with a plan (columns :data:`PLAN_COLUMNS`): ``ratio`` = achieved / planned, ``used`` True
+    where it is evidence of how plans are met, else ``reason`` says why not (a flagged or blank figure, plans
+    that disagree, a year the series has not completed). Relays (``duplicate_of``) count once."""
+    e = estimates.reset_index()
+    year = e["metric"].astype("string").str.fullmatch(PLAN_METRIC)
+    e = e[year.fillna(False).to_numpy() & (e["unit"].astype("string") == "hectares").to_numpy()].copy()
+    e["year"] = e["metric"].astype("string").str.extract(PLAN_METRIC, expand=False).astype(int)
+    e = e[e["duplicate_of"].isna()]
+    days = daily[["date", "estimate"]].copy()
+    days["date"] = pd.to_datetime(days["date"])
+    at = days.set_index("date")["estimate"]
+    rows = []
+    for y, group in e.groupby("year", sort=True):
+        flagged = group["flags"].fillna("").astype(str).str.contains("implausible|typo|garbled")
+        good = group[~flagged & group["value"].notna()]
+        ids = ";".join(group["estimate_id"].astype(str))
+        row = {"year": int(y), "planned_ha": np.nan, "qualifier": "", "estimate_ids": ids, "achieved_ha": np.nan,
+               "ratio": np.nan, "used": False, "reason": ""}
+        values = sorted(set(good["value"].astype(float)))
+        if not values:
+            flags = sorted({f for v in group["flags"].dropna().astype(str) for f in v.split(";") if f})
+            row["reason"] = ("the plan's figure is flagged " + " and ".join(flags)) if flags else "the plan's figure is blank"
+        elif len(values) > 1:
+            row["reason"] = "the statements of this year's plan disagree (" + ", ".join(f"{v:,.0f}" for v in values) + " ha)"
+        else:
+            row["planned_ha"], row["qualifier"] = values[0], str(good["qualifier"].iloc[0])
+            start = CEASEFIRE if y == CEASEFIRE.year else pd.Timestamp(f"{y - 1}-12-31")
+            end = pd.Timestamp(f"{y}-12-31")
+            if start < CEASEFIRE or end not in at.index or start not in at.index:
+                row["reason"] = f"the fitted series does not cover {y} to its end"
+            else:
+                row["achieved_ha"] = float(at[end] - at[start])
+                row["ratio"] = row["achieved_ha"] / row["planned_ha"]
+                row["used"] = True
+        rows.append(row)
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+
+def plan_ratio(achievement: pd.DataFrame, level: float = 0.90) -> dict | None:
+    """How plans are met, from :func:`plan_achievement`'s used rows: ``ratio`` (the geometric mean of
+    achieved/planned), ``lower``/``upper`` (the ``level`` predictive interval of a new year's ratio, Student t on
+    the log ratios with n − 1 degrees of freedom: ``mean ± t · sd · sqrt(1 + 1/n)``), ``n`` and ``years``.
+    ``None`` with fewer than two years (no spread to read)."""
+    from scipy import stats
+
+    used = achievement[achievement["used"]]
+    if len(used) < 2:
+        return None
+    logs = np.log(used["ratio"].to_numpy(dtype=float))
+    n = len(logs)
+    m, sd = float(logs.mean()), float(logs.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd * np.sqrt(1 + 1 / n)
+    return {"ratio": float(np.exp(m)), "lower": float(np.exp(m - half)), "upper": float(np.exp(m + half)), "n": n,
+            "years": [int(y) for y in used["year"]], "level": level}
 
 
 # --------------------------------------------------------------------------------------------- targets

@@ -85,7 +85,7 @@ def plot_fan_chart(history: pd.DataFrame, projection: pd.DataFrame, contaminated
         if np.isfinite(row.completion_year) and row.completion_year <= horizon_year:
             ax.plot([row.completion_year], [total], linestyle="none", marker=style["marker"], color=style["color"],
                     markersize=5, zorder=4)
-            label += f" (~{row.completion_year:.0f})"
+            label += f" (~{int(np.floor(row.completion_year))})"  # the calendar year it falls in, as the readings say
         else:
             ax.plot([x[-1]], [mid[-1]], linestyle="none", marker=style["marker"], color=style["color"], markersize=5,
                     zorder=4)

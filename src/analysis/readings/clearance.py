@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..clearance.projection import PLANNED_PREFIX
 from ..clearance.series import LABELS
 from ..data.bodies import body_name
 from ..statements.model import INTERPOLATED_GAP_DAYS
@@ -198,11 +199,42 @@ def caption_items_by_type(annual: pd.DataFrame) -> str:
     return f"{text} {s.removeprefix('In ANAMA' + chr(39) + 's annual releases, ').capitalize()}" if s else text
 
 
+def plans_sentence(achievement: pd.DataFrame, ratio: dict | None) -> str:
+    """How the stated annual plans were met (:func:`analysis.clearance.projection.plan_achievement` and
+    :func:`~analysis.clearance.projection.plan_ratio`): each year beaten or missed and by how much, the ratio the
+    planned-rate projection uses, and the plans not used with why. Markdown."""
+    used = achievement[achievement["used"]]
+    if used.empty:
+        text = "No past year has both a stated plan and a complete fitted year, so the planned rate is taken as stated."
+    else:
+        def one(r):
+            diff = r.ratio - 1
+            how = "met" if abs(diff) < 0.005 else ("beaten" if diff > 0 else "missed")
+            by = "" if how == "met" else f" by {abs(diff):.0%}"
+            least = "more than " if r.qualifier == "at_least" else ""
+            return f"{r.year}: {least}{r.planned_ha:,.0f} ha planned, {r.achieved_ha:,.0f} ha in the fitted series ({how}{by})"
+        text = "**How the plans were met.** " + "; ".join(one(r) for r in used.itertuples()) + "."
+        if ratio is None:
+            text += " One year gives no spread, so the planned rate is taken as stated."
+        else:
+            pct = f"{ratio['level']:.0%}".replace("%", " %")
+            text += (f" The planned-rate projection takes the plan times x{ratio['ratio']:.3f} (the geometric mean of "
+                     f"achieved/planned), with the {pct} predictive interval of a new year's ratio, x{ratio['lower']:.3f}-"
+                     f"x{ratio['upper']:.3f} (Student t on the log ratios of {ratio['n']} years).")
+    skipped = achievement[~achievement["used"]]
+    if len(skipped):
+        text += " Not used: " + "; ".join(f"{r.year}, as {r.reason}" for r in skipped.itertuples()) + "."
+    return text
+
+
 def caption_projection(table: pd.DataFrame, scenario: str) -> str:
     rows = table[table["scenario"] == scenario]
+    planned = rows[rows["method"].str.startswith(PLANNED_PREFIX)]
+    met = planned["interval"].str.contains("how past plans were met", regex=False).any() if len(planned) else False
+    plan = ("the planned rate times how past plans were met" if met else "the planned rate taken as stated")
     text = ("Hectares released as cleared since the ceasefire and their projection to the scenario's total at the last twelve "
             "months' rate, the fitted trend and the planned rate (dashed or dotted from today, 90% fans, each conditional on "
-            "the scenario; the planned rate taken as stated), against the stated targets. 'Cleared' includes survey-based release; the scenarios are not a "
+            f"the scenario; {plan}), against the stated targets. 'Cleared' includes survey-based release; the scenarios are not a "
             "range.")
     done = rows[rows["years"].map(words.finite)]
     if len(done):
