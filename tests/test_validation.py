@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis.data import DataValidationError, load_package, validate_package
@@ -263,3 +264,55 @@ def test_intake_outcome_must_be_known(mini):
                                 records="cr001", note="")]
     mini.write()
     assert problems_of(mini) == [("intake.csv", 1, "outcome", "enum")]
+
+
+# --- the backtest's reading, from hand-made scores ------------------------------------------------------------
+
+
+def _checked(rows):
+    from analysis.statements import backtest
+
+    scores = pd.DataFrame(rows, columns=["series", "test", "n", "coverage_90", "median_half_width"])
+    scores["coverage_50"], scores["mape"] = 0.5, 0.01
+    return backtest.targets(scores[backtest.SCORE_COLUMNS])
+
+
+def test_the_backtest_reading_says_what_is_met_short_too_wide_and_not_assessed():
+    from analysis.statements import backtest
+
+    checked = _checked([("casualties:total", "leave_one_out", 60, 0.90, 0.01),       # met, width under 5 %
+                        ("casualties:total", "rolling_origin", 80, 0.80, 0.04),      # too narrow
+                        ("casualties:military", "rolling_origin", 20, 1.00, 0.20),   # wider than it needs to be
+                        ("clearance:all:hectares", "rolling_origin", 13, 0.92, 0.24),  # covered, too wide for 6 %
+                        ("clearance:all:uxo", "leave_one_out", 6, 0.5, 0.01)])       # too few to assess
+    text = backtest.describe(checked)
+    assert text.startswith(backtest.describe_targets())
+    assert "**Met.** casualties:total (leave one out: 90.0% of 60 inside the 90 % interval, median half-width 1.0%)" in text
+    assert "**Short: casualties:total, rolling origin.** Only 80.0% of 80 held-out figures" in text
+    assert "the intervals are too narrow here" in text
+    assert "**Short: casualties:military, rolling origin.** 100.0% of 20 fall inside the 90 % interval: wider than" in text
+    assert "**Short: clearance:all:hectares, rolling origin.** The median half-width 24.0% is above the 6% target." in text
+    assert "**Not assessed** (fewer than 10 held-out figures): clearance:all:uxo (leave one out, 6)." in text
+
+
+def test_the_targets_are_written_from_the_constants(monkeypatch):
+    from analysis.statements import backtest
+
+    assert backtest.describe_targets() == (
+        "**Targets**, for every series with at least 10 held-out statements: 90 % coverage between 0.85 and 0.95, "
+        "and a median half-width of the 90 % interval under 5 % (casualties:total) and 6 % (clearance:all:hectares).")
+    monkeypatch.setattr(backtest, "TARGET_HALF_WIDTH", {"casualties:total": 0.04})
+    assert "under 4 % (casualties:total)." in backtest.describe_targets()
+
+
+def test_a_factor_in_use_that_the_backtest_no_longer_gives_is_called_stale():
+    from analysis.statements import backtest
+
+    table = pd.DataFrame({"family": ["casualties", "clearance:items"], "estimate": [1.8, 1.6],
+                          "coverage_90_at_estimate": [0.91, 0.9], "n": [257, 22], "in_use": [1.8, 1.45]})
+    text = backtest.describe_scales(table, "interpolation")
+    assert text.startswith("**The interpolation's factor**")
+    assert "casualties: x1.80 in use, x1.80 from these 257 leave-one-out figures (91% inside the 90 % interval at it);" in text
+    assert "clearance:items: x1.45 in use, x1.60 from these 22 leave-one-out figures (90% inside the 90 % interval at it)" \
+           " — the factor in use is stale." in text
+    assert "held-out figures of the rolling origin" in backtest.describe_scales(table)

@@ -60,6 +60,8 @@ HECTARES_CAVEAT = (
 METHOD_LAST12 = "last 12 months' rate"
 METHOD_TREND = "fitted trend"
 PLANNED_PREFIX = "planned: "
+#: The ``interval`` text of a planned-rate row that carries how past plans were met begins with this.
+PLAN_MET = "the plan times how past plans were met"
 
 SCENARIO_COLUMNS = ["scenario", "contaminated_ha"]
 REMAINING_COLUMNS = ["scenario", "contaminated_ha", "cleared_ha", "cleared_lower", "cleared_upper",
@@ -376,7 +378,7 @@ def projection_table(remaining_df: pd.DataFrame, last12_rate: float | None, last
         else:
             mid, lo_rate, hi_rate = (float(rate) * float(plan_met[k]) for k in ("ratio", "lower", "upper"))
             years_text = ", ".join(str(y) for y in plan_met["years"])
-            what = (f"the plan times how past plans were met (achieved/planned x{plan_met['ratio']:.3f} in {years_text}; "
+            what = (f"{PLAN_MET} (achieved/planned x{plan_met['ratio']:.3f} in {years_text}; "
                     f"{level_percent(plan_met.get('level', level))} predictive interval x{plan_met['lower']:.3f}-"
                     f"x{plan_met['upper']:.3f}, Student t on the log ratios), and interval of cleared-to-date")
         years, _, _ = years_at_constant_rate(R, mid, lo_rate, hi_rate)

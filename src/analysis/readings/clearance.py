@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..clearance.projection import PLANNED_PREFIX
+from ..clearance.projection import PLAN_MET, PLANNED_PREFIX
 from ..clearance.series import LABELS
 from ..data.bodies import body_name
 from ..statements.model import INTERPOLATED_GAP_DAYS
@@ -230,7 +230,7 @@ def plans_sentence(achievement: pd.DataFrame, ratio: dict | None) -> str:
 def caption_projection(table: pd.DataFrame, scenario: str) -> str:
     rows = table[table["scenario"] == scenario]
     planned = rows[rows["method"].str.startswith(PLANNED_PREFIX)]
-    met = planned["interval"].str.contains("how past plans were met", regex=False).any() if len(planned) else False
+    met = planned["interval"].str.startswith(PLAN_MET).any() if len(planned) else False
     plan = ("the planned rate times how past plans were met" if met else "the planned rate taken as stated")
     text = ("Hectares released as cleared since the ceasefire and their projection to the scenario's total at the last twelve "
             "months' rate, the fitted trend and the planned rate (dashed or dotted from today, 90% fans, each conditional on "

@@ -48,9 +48,9 @@ def _root(obs: pd.DataFrame) -> np.ndarray:
     return np.where(dup.notna(), dup.astype(object), obs["record_id"].astype(object))
 
 
-def leave_one_out(sf: model.SeriesFit, interp: float | None = None) -> pd.DataFrame:
-    """Held-out predictive of each exact cumulative statement (grouped with its relays), scored with the
-    interpolation's factor ``interp`` (default: the fit's own). Columns: ``record_id, root, day, value,
+def leave_one_out(sf: model.SeriesFit) -> pd.DataFrame:
+    """Held-out predictive of each exact cumulative statement (grouped with its relays), scored with the fit's
+    interpolation factor. Columns: ``record_id, root, day, value,
     estimate, var_a, var_b, var_d, official_var, sd, inside_50, inside_90`` (``var_a``: the raw model's held-out
     variance, which the factor scales by its square; ``var_b = var_d = 0``: no forecast weeks; ``root``: the
     statement the relays repeat)."""
@@ -78,8 +78,7 @@ def leave_one_out(sf: model.SeriesFit, interp: float | None = None) -> pd.DataFr
                          "estimate": m_out, "var_a": v_out, "var_b": 0.0, "var_d": 0.0, "official_var": official})
     out = pd.DataFrame(rows, columns=["record_id", "root", "day", "value", "estimate", "var_a", "var_b", "var_d",
                                       "official_var"])
-    k = sf.interpolation_scale if interp is None else interp
-    out["sd"] = _sd(out, 1.0, k) if len(out) else np.zeros(0)
+    out["sd"] = _sd(out, 1.0, sf.interpolation_scale) if len(out) else np.zeros(0)
     return _inside(out)
 
 
@@ -185,11 +184,13 @@ def _grid_factor(held: pd.DataFrame, sd_at) -> tuple[float, float]:
     interval (``sd_at(factor)``: their sds at it); where no factor reaches 90 %, the smallest whose share is
     within one figure of the highest share (a factor is not chased for a single figure). ``(1, nan)`` with
     fewer than :data:`SCALE_MIN_N` figures."""
-    if len(held) < SCALE_MIN_N:
-        return 1.0, float("nan")
+    return _grid_choice(_inside_at_grid(held, sd_at).sum(axis=1), len(held))
+
+
+def _inside_at_grid(held: pd.DataFrame, sd_at) -> np.ndarray:
+    """``inside[j, i]``: figure ``i`` inside its 90 % interval at the grid's ``j``-th factor (factors x figures)."""
     err = (held["value"] - held["estimate"]).abs().to_numpy()
-    inside = err[None, :] <= Z90 * sd_at(SCALE_GRID[:, None])  # factors x figures, in one pass
-    return _grid_choice(inside.sum(axis=1), len(held))
+    return err[None, :] <= Z90 * sd_at(SCALE_GRID[:, None])
 
 
 def _grid_choice(hits: np.ndarray, n: int) -> tuple[float, float]:
@@ -223,13 +224,12 @@ def honest_leave_one_out(loo: pd.DataFrame) -> pd.DataFrame:
     out = loo.reset_index(drop=True).copy()
     family = out["series"].map(model.forecast_family).to_numpy()
     group = pd.factorize(out["series"].astype(str) + "\x00" + out["root"].astype(str))[0]
-    err = (out["value"] - out["estimate"]).abs().to_numpy()
     interp = np.ones(len(out))
     for fam in pd.unique(family):
         mine = np.flatnonzero(family == fam)
-        # inside[k, i]: figure i inside the 90 % interval at the grid's k-th factor; a left-out group's columns
-        # are taken from the family's totals
-        inside = err[mine][None, :] <= Z90 * _sd(out.iloc[mine], 1.0, SCALE_GRID[:, None])
+        # a left-out group's columns are taken from the family's totals
+        sub = out.iloc[mine]
+        inside = _inside_at_grid(sub, lambda k: _sd(sub, 1.0, k))
         total = inside.sum(axis=1)
         for g in np.unique(group[mine]):
             cols = group[mine] == g
@@ -346,11 +346,20 @@ def targets(scores: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def describe_targets() -> str:
+    """The targets in words, from :data:`TARGET_MIN_N`, :data:`TARGET_COVERAGE` and :data:`TARGET_HALF_WIDTH`
+    (so that the notebook's text follows the constants). Markdown."""
+    widths = " and ".join(f"{share:.0%} ({series})" for series, share in TARGET_HALF_WIDTH.items()).replace("%", " %")
+    return (f"**Targets**, for every series with at least {TARGET_MIN_N} held-out statements: 90 % coverage between "
+            f"{TARGET_COVERAGE[0]:.2f} and {TARGET_COVERAGE[1]:.2f}, and a median half-width of the 90 % interval under "
+            f"{widths}.")
+
+
 def describe(checked: pd.DataFrame) -> str:
     """The reading of the backtest, from its scores (:func:`targets`): which assessed series meet the targets,
     which fall short and how (too many misses: the intervals are too narrow; too few: too wide; or too wide
     for the width target), and which have too few held-out statements to be assessed. Markdown."""
-    lines = []
+    lines = [describe_targets()]
     tests = {"leave_one_out": "leave one out", "rolling_origin": "rolling origin",
              "rolling_origin_sequential": "rolling origin, factor from earlier cut-offs only"}
     assessed = checked[checked["assessed"]]
@@ -374,7 +383,7 @@ def describe(checked: pd.DataFrame) -> str:
         lines.append(f"**Short: {r.series}, {tests[r.test]}.** " + text[:1].upper() + text[1:] + ".")
     few = checked[~checked["assessed"] & (checked["n"] > 0)]
     if len(few):
-        lines.append("**Not assessed** (fewer than 10 held-out figures): " + ", ".join(
+        lines.append(f"**Not assessed** (fewer than {TARGET_MIN_N} held-out figures): " + ", ".join(
             f"{r.series} ({tests[r.test]}, {r.n})" for r in few.itertuples()) + ".")
     return "\n\n".join(lines)
 
