@@ -112,6 +112,56 @@ def test_pdf_embeds_small_font_subsets_without_layout_tables(tmp_path):
     assert "GSUB" not in Options().drop_tables
 
 
+def test_deleting_the_layout_tables_at_load_changes_no_byte_of_the_pdf(monkeypatch):
+    # the tables are deleted as the font is loaded (quicker); the subsetter's own drop list alone gives the same PDF
+    import io
+
+    from fontTools import subset
+
+    fig = _figure()
+    fig.axes[0].set_xlabel("official figures – fitted −1")
+    original = subset.load_font
+    pdfs = []
+    for early in (True, False):
+        with save._reproducible():
+            if not early:
+                monkeypatch.setattr(subset, "load_font", original)  # inside the context: the drop list only
+            buf = io.BytesIO()
+            fig.savefig(buf, format="pdf", metadata=save._METADATA["pdf"])
+            pdfs.append(buf.getvalue())
+            monkeypatch.undo()  # before the context restores its own
+    assert pdfs[0] == pdfs[1]
+    assert subset.load_font is original  # restored after saving
+
+
+def test_the_png_is_written_at_the_fast_zlib_level_and_decodes_to_the_same_pixels(tmp_path):
+    import io
+    import zlib
+
+    import numpy as np
+    from PIL import Image
+
+    save.save_figure(_figure(), "z", sources="test", title="T", caption="C.", formats=["png"], out_dir=tmp_path)
+    data = (tmp_path / "z.png").read_bytes()
+    image = Image.open(io.BytesIO(data))
+    again = io.BytesIO()
+    image.save(again, format="png", compress_level=9)
+    assert (np.asarray(Image.open(again)) == np.asarray(image)).all()
+    # the IDAT stream's zlib header says which level wrote it (FLEVEL 0: the fastest levels)
+    idat = data.index(b"IDAT") + 4
+    assert data[idat + 1] >> 6 == 0 and zlib.decompress(b"".join(_idat_chunks(data)))
+
+
+def _idat_chunks(png: bytes):
+    pos = 8
+    while pos < len(png):
+        length = int.from_bytes(png[pos:pos + 4], "big")
+        kind = png[pos + 4:pos + 8]
+        if kind == b"IDAT":
+            yield png[pos + 8:pos + 8 + length]
+        pos += 12 + length
+
+
 def test_pdf_embeds_each_font_once_even_beyond_latin_1(tmp_path):
     # matplotlib's PDF backend sizes its font subsets from ps.fonttype: at the default (3) every
     # character past U+00FF (en dash, minus, multiplication sign) went into a second copy of the font

@@ -202,3 +202,16 @@ def test_outside_ipython_importing_the_package_leaves_the_collector_alone():
 
     code = "import gc, analysis.plots.save; assert gc.isenabled() and gc.get_freeze_count() == 0"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_validation_notebooks_imports_leave_statsmodels_glm_unloaded():
+    # notebook 04 reads only labels from the clearance modules: statsmodels' GLM (and its formula machinery, a fifth
+    # of a second per kernel) loads only where a GLM is fitted
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom analysis.plots.validation import plot_calibration\nfrom analysis.statements import backtest\n"
+            "from analysis.clearance import per_area\n"
+            "print(sorted(m for m in ('statsmodels.genmod', 'formulaic', 'patsy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

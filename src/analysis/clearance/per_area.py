@@ -17,10 +17,6 @@ import math
 
 import numpy as np
 import pandas as pd
-# the statsmodels modules used, not statsmodels.api (which imports all of statsmodels)
-from statsmodels.genmod import families
-from statsmodels.genmod.generalized_linear_model import GLM
-from statsmodels.stats.rates import confint_poisson
 
 from ..data import require_columns
 from .rates import _calendar_year, _difference, _points
@@ -50,8 +46,23 @@ def _decimals(value: float) -> int:
     return len(text.split(".")[1].rstrip("0"))
 
 
+def _glm_poisson(y: np.ndarray, exog: np.ndarray, offset: np.ndarray):
+    """A Poisson GLM (log link) fitted by statsmodels.
+
+    statsmodels is imported here, when a GLM is fitted, not with the module: its GLM brings the formula
+    machinery (formulaic, patsy; a fifth of a second), and notebooks that only read this module's constants
+    (the item types, through the figures' labels) need none of it. Only the modules used, never
+    ``statsmodels.api``, which imports all of statsmodels."""
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+
+    return GLM(y, exog, family=families.Poisson(), offset=offset).fit()
+
+
 def _poisson_rate(count, exposure, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Garwood) Poisson interval of count / exposure from statsmodels ("exact-c")."""
+    from statsmodels.stats.rates import confint_poisson  # see _glm_poisson on why here
+
     count = np.asarray(count, dtype=float)
     exposure = np.asarray(exposure, dtype=float)
     lo, hi = confint_poisson(count, exposure=exposure, method="exact-c", alpha=alpha)
@@ -173,7 +184,7 @@ def item_dispersion(periods: pd.DataFrame, measures=tuple(ITEM_TYPES)) -> pd.Dat
         if n and df_resid > 0:
             exog = (year[:, None] == np.asarray(years)[None, :]).astype(float)
             offset = np.log(ha.loc[it.index, "value"].to_numpy(dtype=float))
-            fit = GLM(it["value"].to_numpy(dtype=float), exog, family=families.Poisson(), offset=offset).fit()
+            fit = _glm_poisson(it["value"].to_numpy(dtype=float), exog, offset)
             dispersion = float(fit.pearson_chi2 / fit.df_resid)
         records = sorted(set(it["record_id"].astype(str)) | set(ha.loc[it.index, "record_id"].astype(str)))
         rows.append({"measure": m, "dispersion": dispersion, "df_resid": max(df_resid, 0), "releases": n,
