@@ -159,10 +159,11 @@ def rolling_origin(obs: pd.DataFrame, fit_kwargs: dict, cuts: list[pd.Timestamp]
         c = day(cut)
         in_train = published < c
         known = set(ids[in_train]) | set(dup[in_train & has_dup])
-        cand = np.flatnonzero(scored & (published >= c) & (published < c + horizon))
-        cand = [i for i in cand if ids[i] not in known and not (has_dup[i] and dup[i] in known)]
-        _, first = np.unique(ids[cand].astype(str), return_index=True) if cand else (None, np.zeros(0, int))
-        test = np.asarray(cand, dtype=np.int64)[np.sort(first)]  # the first row of each record, in the frame's order
+        first = {}  # the first row of each record not yet published, in the frame's order
+        for i in np.flatnonzero(scored & (published >= c) & (published < c + horizon)):
+            if ids[i] not in known and not (has_dup[i] and dup[i] in known):
+                first.setdefault(ids[i], i)
+        test = np.fromiter(first.values(), dtype=np.int64, count=len(first))
         if not len(test) or not fitted[in_train].any():
             continue
         try:
@@ -177,7 +178,7 @@ def rolling_origin(obs: pd.DataFrame, fit_kwargs: dict, cuts: list[pd.Timestamp]
                                    "var_b": b.astype(float), "var_d": d.astype(float),
                                    "official_var": (sf.scales.official(mean) ** 2).astype(float)}))
     columns = ["cutoff", "record_id", "day", "value", "estimate", "var_a", "var_b", "var_d", "official_var"]
-    out = pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     out["interp"] = float(interp)
     out["sd"] = _sd(out, factor) if len(out) else np.zeros(0)
     return _inside(out)
