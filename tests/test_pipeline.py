@@ -215,3 +215,17 @@ def test_the_validation_notebooks_imports_leave_statsmodels_glm_unloaded():
             "print(sorted(m for m in ('statsmodels.genmod', 'formulaic', 'patsy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_checking_a_notebooks_parameters_leaves_matplotlib_unloaded_in_the_runner():
+    # the runner checks every notebook's parameters before its kernel starts; matplotlib (pulled in by the figure
+    # formats' list) cost the runner's own process two thirds of a CPU-second beside the kernels
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom analysis.pipeline import params, runner\n"
+            "try:\n    params.unknown_parameters({'nope': 1}, {'output_dir': {}})\nexcept params.ParameterError:\n    pass\n"
+            "loaded = 'matplotlib' in sys.modules\nparams.figure_formats(['svg'])\n"
+            "print(loaded, 'matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]

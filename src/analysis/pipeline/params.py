@@ -16,8 +16,6 @@ import os
 import re
 from pathlib import Path
 
-from ..plots.save import FORMATS
-
 
 class ParameterError(ValueError):
     """A notebook parameter has a wrong type or value."""
@@ -50,6 +48,8 @@ def year_window(start_year, end_year, *, earliest: int = 1990, latest: int = 210
 
 def figure_formats(formats) -> tuple[str, ...]:
     """Check a list of figure formats (a subset of svg, pdf, png)."""
+    from ..plots.save import FORMATS  # here, not at the top: the runner checks parameters without matplotlib
+
     require_type("figure_formats", formats, (list, tuple))
     bad = [f for f in formats if f not in FORMATS]
     if not formats or bad:
