@@ -204,28 +204,30 @@ def test_outside_ipython_importing_the_package_leaves_the_collector_alone():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_the_validation_notebooks_imports_leave_statsmodels_glm_unloaded():
-    # notebook 04 reads only labels from the clearance modules: statsmodels' GLM (and its formula machinery, a fifth
-    # of a second per kernel) loads only where a GLM is fitted
+def _loaded_after(code: str, modules) -> list[list[str]]:
+    """Run ``code`` in a fresh interpreter; at each ``#check`` line in it, which of ``modules`` are loaded."""
+    import ast
     import subprocess
     import sys
 
-    code = ("import sys\nfrom analysis.plots.validation import plot_calibration\nfrom analysis.statements import backtest\n"
-            "from analysis.clearance import per_area\n"
-            "print(sorted(m for m in ('statsmodels.genmod', 'formulaic', 'patsy') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    probe = f"print(sorted(m for m in {tuple(modules)!r} if m in sys.modules))"
+    script = "import sys\n" + code.replace("#check", probe)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    return [ast.literal_eval(line) for line in out.splitlines()]
+
+
+def test_the_validation_notebooks_imports_leave_statsmodels_glm_unloaded():
+    # notebook 04 reads only labels from the clearance modules: statsmodels' GLM (and its formula machinery, a fifth
+    # of a second per kernel) loads only where a GLM is fitted
+    code = ("from analysis.plots.validation import plot_calibration\nfrom analysis.statements import backtest\n"
+            "from analysis.clearance import per_area\n#check")
+    assert _loaded_after(code, ("statsmodels.genmod", "formulaic", "patsy")) == [[]]
 
 
 def test_checking_a_notebooks_parameters_leaves_matplotlib_unloaded_in_the_runner():
     # the runner checks every notebook's parameters before its kernel starts; matplotlib (pulled in by the figure
     # formats' list) cost the runner's own process two thirds of a CPU-second beside the kernels
-    import subprocess
-    import sys
-
-    code = ("import sys\nfrom analysis.pipeline import params, runner\n"
+    code = ("from analysis.pipeline import params, runner\n"
             "try:\n    params.unknown_parameters({'nope': 1}, {'output_dir': {}})\nexcept params.ParameterError:\n    pass\n"
-            "loaded = 'matplotlib' in sys.modules\nparams.figure_formats(['svg'])\n"
-            "print(loaded, 'matplotlib' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "True"]
+            "#check\nparams.figure_formats(['svg'])\n#check")
+    assert _loaded_after(code, ("matplotlib",)) == [[], ["matplotlib"]]
