@@ -7,8 +7,8 @@ never leaving half a result behind.
   signature of the last run is kept in ``figures/manifest.json``, so a rerun with nothing changed (or
   a fresh clone) does nothing and touching a file without changing it re-runs nothing. ``--force``
   re-runs everything (CI does, to prove the committed outputs are reproducible).
-- **Parallel.** Independent notebooks run at once, one per core, the longest (figures and declared analysis
-  time) first; a line per notebook shows its time.
+- **Parallel.** Independent notebooks run at once, one per core, started in the order whose schedule ends
+  soonest by their expected times (kernel, figures, declared analysis time); a line per notebook shows its time.
 - **Staged.** Each notebook runs with its ``output_dir``/``processed_dir`` parameters pointing to a
   private staging folder; only when every cell succeeded are its figures, tables and the executed
   notebook (cleaned of papermill's injected cell and of volatile metadata) moved into place and the
@@ -27,6 +27,7 @@ Usage: ``python -m analysis.pipeline.runner [--force] notebooks/00_data_overview
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -281,30 +282,71 @@ def _run_staged(notebook: Path, force: bool, package: str, record: bool = True) 
 #: What a figure costs a notebook, in seconds of a kernel on this project's 2-core machine (layout, SVG, PDF,
 #: PNG): the unit of a notebook's expected running time.
 FIGURE_SECONDS = 0.33
+#: What every notebook costs before its first figure, in the same seconds: the kernel's start and the cell that
+#: imports the package (pandas, matplotlib, scipy). Without it a notebook of one figure would look five times
+#: shorter than it runs, and the schedule below would pack the wrong ones together.
+KERNEL_SECONDS = 1.3
+#: Up to this many notebooks to run, every start order is tried (7! = 5,040 short simulations); beyond, longest first.
+EXHAUSTIVE = 7
 
 
 def expected_seconds(notebook: Path, made: dict) -> float:
-    """A notebook's expected running time: its figures of the last run (from the manifest) at
-    :data:`FIGURE_SECONDS` each, plus the seconds of analysis it declares in ``metadata.azmine.analysis_seconds``
-    (the backtest's refits take longer than all its figures). Declared, not measured: the order must be the
-    same on every machine and the manifest the same bytes on every run."""
+    """A notebook's expected running time: :data:`KERNEL_SECONDS`, its figures of the last run (from the manifest)
+    at :data:`FIGURE_SECONDS` each, and the seconds of analysis it declares in ``metadata.azmine.analysis_seconds``
+    (the fits, the backtest's refits). Declared, not measured: the order must be the same on every machine and
+    the manifest the same bytes on every run."""
     figures = len(made.get(Path(notebook).stem, {}).get("figures", []))
     try:
         declared = json.loads(Path(notebook).read_text(encoding="utf-8"))["metadata"].get("azmine", {}).get("analysis_seconds", 0)
     except (OSError, ValueError):
         declared = 0
-    return figures * FIGURE_SECONDS + float(declared or 0)
+    return KERNEL_SECONDS + figures * FIGURE_SECONDS + float(declared or 0)
 
 
-def longest_first(notebooks: list[Path]) -> list[Path]:
-    """The notebooks in the order to start them: the longest expected first (:func:`expected_seconds`).
+def makespan(seconds: list[float], workers: int) -> float:
+    """When the last of jobs taking ``seconds`` ends if they start in this order, each on the first worker free
+    (what a thread pool of ``workers`` does with the jobs submitted in order)."""
+    free = [0.0] * max(int(workers), 1)
+    for s in seconds:
+        i = free.index(min(free))
+        free[i] += s
+    return max(free)
 
-    Starting the longest first keeps the cores busy to the end instead of leaving the longest notebook to run
-    alone (longest-processing-time scheduling). Unknown notebooks keep their given order, after the known ones.
-    """
+
+def start_order(notebooks: list[Path], workers: int, skip: set[str] = frozenset()) -> list[Path]:
+    """The notebooks in the order to start them, so that the last one ends as early as the expected times
+    (:func:`expected_seconds`) allow.
+
+    Longest first (longest-processing-time scheduling) keeps the cores busy to the end, but it is a rule of
+    thumb: with five notebooks on two cores it can leave a short one to run alone at the end, when putting it
+    after a shorter second notebook would have ended sooner. So every order is simulated (:func:`makespan`) and
+    the first that ends soonest, in an enumeration that starts from longest first, is taken: longest first
+    wherever nothing beats it. Beyond :data:`EXHAUSTIVE` notebooks, longest first. Notebooks named in ``skip``
+    (nothing changed: they end at once) count as taking no time. Unknown notebooks count only their kernel."""
     made = read_manifest(paths.FIGURES)["notebooks"]
-    cost = {Path(nb).stem: expected_seconds(nb, made) for nb in notebooks}
-    return sorted(notebooks, key=lambda nb: -cost[Path(nb).stem])
+    cost = {Path(nb).stem: 0.0 if Path(nb).stem in skip else expected_seconds(nb, made) for nb in notebooks}
+    lpt = sorted(notebooks, key=lambda nb: -cost[Path(nb).stem])
+    if len(lpt) > EXHAUSTIVE or workers <= 1:
+        return lpt
+    best, best_end = lpt, makespan([cost[Path(nb).stem] for nb in lpt], workers)
+    for order in itertools.permutations(lpt):
+        end = makespan([cost[Path(nb).stem] for nb in order], workers)
+        if end < best_end - 1e-9:
+            best, best_end = list(order), end
+    return best
+
+
+def _unchanged(notebooks: list[Path], package: str) -> set[str]:
+    """The notebooks whose signature is the one of their last run (they will not run)."""
+    made = read_manifest(paths.FIGURES)["notebooks"]
+    out = set()
+    for nb in notebooks:
+        try:
+            if made.get(Path(nb).stem, {}).get("signature") == signature(Path(nb), package):
+                out.add(Path(nb).stem)
+        except (OSError, ValueError, KeyError):
+            pass  # _run_staged reports it
+    return out
 
 
 def run_all(notebooks: list[Path], force: bool = False, workers: int | None = None, record: bool = True) -> int:
@@ -314,7 +356,8 @@ def run_all(notebooks: list[Path], force: bool = False, workers: int | None = No
     package = package_hash()
     workers = workers or os.cpu_count() or 2
     failed = []
-    notebooks = longest_first(notebooks)
+    unchanged = set() if force else _unchanged(notebooks, package)
+    notebooks = start_order(notebooks, workers, skip=unchanged)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_run_staged, Path(nb).resolve(), force, package, record): nb for nb in notebooks}
         pending = set(futures)
