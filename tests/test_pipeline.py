@@ -266,6 +266,17 @@ def test_the_validation_notebooks_imports_leave_statsmodels_glm_unloaded():
     assert _loaded_after(code, ("statsmodels.genmod", "formulaic", "patsy")) == [[]]
 
 
+def test_the_casualty_notebooks_model_leaves_scipy_stats_unloaded():
+    # notebook 01 fits every casualty series (rate, F tests, latent series, coherence, intervals) and its trend: its
+    # normal quantiles and F tests are scipy.special's ndtri and fdtrc, so scipy.stats (a fifth of a second per
+    # kernel) is never imported
+    code = ("from analysis import data\nfrom analysis.casualties import longrun, series\n"
+            "from analysis.readings import casualties\n#check\n"
+            "pkg = data.load_package()\nfit = series.analyse(pkg.casualty_reports, pkg.sources)\n"
+            "longrun.annual_casualties(pkg.monitor_annual, start=1990, end=2100)\n#check")
+    assert _loaded_after(code, ("scipy.stats", "scipy.special")) == [["scipy.special"], ["scipy.special"]]
+
+
 def test_checking_a_notebooks_parameters_leaves_matplotlib_unloaded_in_the_runner():
     # the runner checks every notebook's parameters before its kernel starts; matplotlib (pulled in by the figure
     # formats' list) cost the runner's own process two thirds of a CPU-second beside the kernels

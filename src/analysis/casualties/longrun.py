@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # ndtri: the normal quantile (stats.norm.ppf's own routine; see statements/rate.py)
 
 from ..data import has_flag
 from ..data.bodies import body_name
@@ -438,7 +438,7 @@ def annual_from_series(daily: pd.DataFrame, fit=None, metric: str = "casualties_
     d["date"] = pd.to_datetime(d["date"]).dt.normalize()
     d = d.drop_duplicates("date").set_index("date").sort_index()
     fitted = d.index[d["kind"].astype("string") == "fit"]
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = float(special.ndtri(0.5 + level / 2))
     rows = []
     years = range(fitted.min().year, fitted.max().year + 1) if len(fitted) else range(0)
     for year in years:

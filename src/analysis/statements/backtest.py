@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # ndtri: the normal quantile (stats.norm.ppf's own routine; see rate.py)
 
 from . import model
 
-Z90 = stats.norm.ppf(0.95)
-Z50 = stats.norm.ppf(0.75)
+Z90 = special.ndtri(0.95)
+Z50 = special.ndtri(0.75)
 SCORE_COLUMNS = ["series", "test", "n", "coverage_50", "coverage_90", "mape", "median_half_width"]
 #: The columns of an observation table a refit reads (the fit's own columns are dropped).
 OBSERVATION_INPUT = ["record_id", "series", "measure", "kind", "start", "end_lo", "end_hi", "value", "qualifier", "lo", "hi",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # ndtri: the normal quantile (stats.norm.ppf's own routine; see rate.py)
 from scipy.optimize import isotonic_regression
 
 #: Casualties: the four bottom-level parts and how every measure sums them.
@@ -77,7 +77,7 @@ def reconcile_daily(daily: dict[str, pd.DataFrame], bottom: list[str], sums: dic
         sd = np.sqrt(var + np.asarray(official_sd(m, est)) ** 2)
         frame = {"date": dates, "measure": m, "estimate": est, "sd": sd}
         for lvl, lo_name, hi_name in ((level, "lower", "upper"), (0.50, "lower_50", "upper_50")):
-            z = stats.norm.ppf(0.5 + lvl / 2)
+            z = special.ndtri(0.5 + lvl / 2)
             lo = np.maximum.accumulate(np.maximum(est - z * sd, 0.0))
             hi = np.minimum.accumulate((est + z * sd)[::-1])[::-1]
             frame[lo_name], frame[hi_name] = lo, np.maximum(hi, est)

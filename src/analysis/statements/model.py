@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # ndtri: the normal quantile (stats.norm.ppf's own routine; see rate.py)
 from scipy.optimize import isotonic_regression, minimize
 
 from . import latent
@@ -400,7 +400,7 @@ def daily_series(f: latent.Fit, scales: Scales, end_day: int, last_day: int) -> 
     sd = np.sqrt(var + scales.official(mean) ** 2)
     out = {"date": CEASEFIRE + pd.to_timedelta(days, unit="D"), "day": days, "estimate": mean, "var": var, "sd": sd}
     for level, lo_name, hi_name in ((0.90, "lower", "upper"), (0.50, "lower_50", "upper_50")):
-        z = stats.norm.ppf(0.5 + level / 2)
+        z = special.ndtri(0.5 + level / 2)
         lo = np.maximum.accumulate(np.maximum(mean - z * sd, 0.0))  # a non-decreasing amount's quantiles never fall
         hi = np.minimum.accumulate((mean + z * sd)[::-1])[::-1]
         out[lo_name], out[hi_name] = lo, np.maximum(hi, mean)
