@@ -148,6 +148,7 @@ def fit_rate(origin, start, end, amount, terms=("slope",), knot=None, max_iter: 
 
     phi = 1.0
     for sweep in range(2):
+        ll = None  # the penalised quasi-likelihood at beta (phi changes between sweeps)
         for _ in range(max_iter):
             rate = np.exp(x @ beta)
             cr = np.concatenate([[0.0], np.cumsum(rate)])
@@ -157,14 +158,15 @@ def fit_rate(origin, start, end, amount, terms=("slope",), knot=None, max_iter: 
             score = d.T @ (y / m - 1.0) / phi - prior_prec @ beta
             info = (d / m[:, None]).T @ d / phi + prior_prec
             step = np.linalg.solve(info, score)
-            ll, _ = penalised(beta, phi)
+            if ll is None:
+                ll, _ = penalised(beta, phi)
             for _ in range(30):  # step-halving keeps the penalised quasi-likelihood from falling
                 nb = beta + step
                 ll2, m2 = penalised(nb, phi)
                 if np.all(m2 > 0) and ll2 >= ll - 1e-12:
                     break
                 step /= 2
-            beta = nb
+            beta, ll = nb, ll2  # the accepted step's value is the next iteration's starting one
             if np.max(np.abs(step)) < 1e-10:
                 break
         rate = np.exp(x @ beta)
