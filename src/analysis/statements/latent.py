@@ -301,26 +301,25 @@ def _fit(obs: Observations, prior: Prior, g: sparse.csr_matrix, *, max_iter: int
     p_mu = p @ prior.mu
     exact = obs.exact
     used = obs.weight > 0
+    cens = ~exact & used
     x = prior.mu.copy() if start is None else start.x.copy()
-    tw = np.ones(len(obs))
-    omega = np.zeros(len(obs))
-    pseudo = np.zeros(len(obs))
     active = np.zeros(k, dtype=bool) if start is None else start.x <= 0
     scale_x = max(1.0, float(np.abs(prior.mu).sum()))
-    q = None
-    it = 0
-    for it in range(1, max_iter + 1):
-        m = a @ x if dense else g @ np.cumsum(x)
+
+    def series(x):
+        return a @ x if dense else g @ np.cumsum(x)
+
+    def iterate(x, active, robust_now):
+        """One step: the weights and Newton terms at ``x``, then the quadratic model's constrained maximum."""
+        m = series(x)
         # exact figures: Student-t by EM weights; censored ones: Newton terms of their log-likelihood
         r = (obs.lo - m) / obs.scale
-        if robust and (it > 1 or start is not None):  # a cold start is plain least squares first, so that it kills no figure
-            tw = np.where(exact, (T_DOF + 1) / (T_DOF + r * r), 1.0)
+        tw = np.where(exact, (T_DOF + 1) / (T_DOF + r * r), 1.0) if robust_now else np.ones(len(obs))
         omega = np.where(exact, tw / obs.scale ** 2, 0.0)
         pseudo = np.where(exact, obs.lo, 0.0)
-        cens = ~exact & used
         if cens.any():
             grad, hess, log_mass = _censored_terms(m[cens], obs.lo[cens], obs.hi[cens], obs.scale[cens])
-            if robust and robust_bounds and (it > 1 or start is not None):  # EM weight of a two-part mixture: the window, or an unrelated figure
+            if robust_now and robust_bounds:  # EM weight of a two-part mixture: the window, or an unrelated figure
                 mass = np.exp(log_mass)
                 tw[cens] = mass / (mass + OUTLIER_MASS)
                 grad, hess = grad * tw[cens], hess * tw[cens]
@@ -335,11 +334,58 @@ def _fit(obs: Observations, prior: Prior, g: sparse.csr_matrix, *, max_iter: int
         else:
             q = p + to_increments((gt @ sparse.diags(omega) @ g).toarray())
             b = p_mu + np.cumsum((gt @ (omega * pseudo))[::-1])[::-1]
-        x_new, active = _solve_non_negative(q, b, active)
-        step = np.abs(np.cumsum(x_new - x)).max() / scale_x
-        x = x_new
-        if step < tol:
+        x_new, active_new = _solve_non_negative(q, b, active)
+        return x_new, active_new, (q, tw, omega, pseudo)
+
+    def log_posterior(x):
+        """The log posterior the robust steps climb, up to a constant: the prior, the exact figures' t terms and the
+        censored figures' log-probabilities (with the unrelated-figure component where it is in the model)."""
+        m = series(x)
+        d = x - prior.mu
+        r = (obs.lo - m) / obs.scale
+        ex = exact & used
+        out = -0.5 * d @ (p @ d) - 0.5 * (T_DOF + 1) * np.sum(obs.weight[ex] * np.log1p(r[ex] ** 2 / T_DOF))
+        if cens.any():
+            log_mass = _censored_terms(m[cens], obs.lo[cens], obs.hi[cens], obs.scale[cens])[2]
+            if robust_bounds:
+                log_mass = np.logaddexp(log_mass, np.log(OUTLIER_MASS))
+            out += np.sum(obs.weight[cens] * log_mass)
+        return float(out)
+
+    def distance(x1, x0):
+        return np.abs(np.cumsum(x1 - x0)).max() / scale_x
+
+    # The robust steps are EM steps for the t weights, which converge linearly and, with outliers, slowly (up to
+    # 40 steps). SQUAREM (Varadhan and Roland 2008, scheme S3) extrapolates along two steps and keeps the point
+    # only where the log posterior is at least that of the second step; it needs one step more per cycle and
+    # reaches the same mode (a fixed point of the steps) in fewer.
+    it, last, done = 0, None, False
+    if start is None and robust:  # a cold start is plain least squares first, so that it kills no figure
+        x_new, active, last = iterate(x, active, False)
+        it, done, x = 1, distance(x_new, x) < tol, x_new
+    while not done and it < max_iter:
+        x1, a1, last = iterate(x, active, robust)
+        it += 1
+        if distance(x1, x) < tol:
+            x, active = x1, a1
             break
+        if not robust or it >= max_iter:  # without t weights the steps are Newton's: nothing to extrapolate
+            x, active = x1, a1
+            continue
+        x2, a2, last = iterate(x1, a1, robust)
+        it += 1
+        if distance(x2, x1) < tol:
+            x, active = x2, a2
+            break
+        r, v = x1 - x, x2 - 2 * x1 + x
+        alpha = -np.sqrt(float(r @ r) / max(float(v @ v), 1e-300))
+        if alpha < -1:  # (-1 is the second step itself)
+            x_ex = np.maximum(x - 2 * alpha * r + alpha * alpha * v, 0.0)
+            if log_posterior(x_ex) >= log_posterior(x2):
+                x, active = x_ex, x_ex <= 0
+                continue
+        x, active = x2, a2
+    q, tw, omega, pseudo = last
     m = a @ x if dense else g @ np.cumsum(x)
     if not need_cov:  # a first pass: only its mode and weights are read
         return Fit(x, None, tw, m, None, omega, pseudo, it)
