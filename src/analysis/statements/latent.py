@@ -21,8 +21,10 @@ widens with the horizon.
 
 The fit is the posterior mode under ``x >= 0`` (Newton steps on the log posterior, which are iteratively
 reweighted least squares: the Student-t weights, and the censored terms' curvature; an active set keeps the
-increments non-negative). Its covariance is the inverse of the negative Hessian there (the Laplace
-approximation). The data term is assembled in the space of the cumulative amounts at week boundaries, where
+increments non-negative). The t weights are EM weights, which converge linearly and, with outliers, slowly;
+SQUAREM (Varadhan and Roland 2008) extrapolates along pairs of steps where that raises the log posterior. The fit
+stops when a step changes the cumulative series by less than ``tol`` of its total. Its covariance is the inverse
+of the negative Hessian there (the Laplace approximation). The data term is assembled in the space of the cumulative amounts at week boundaries, where
 each statement touches at most a few entries (a sparse matrix), so the cost grows linearly with the number of
 statements; the ``K x K`` algebra over the weeks does not grow with them.
 """
