@@ -24,9 +24,10 @@ reweighted least squares: the Student-t weights, and the censored terms' curvatu
 increments non-negative). The t weights are EM weights, which converge linearly and, with outliers, slowly;
 SQUAREM (Varadhan and Roland 2008) extrapolates along pairs of steps where that raises the log posterior. The fit
 stops when a step changes the cumulative series by less than ``tol`` of its total. Its covariance is the inverse
-of the negative Hessian there (the Laplace approximation). The data term is assembled in the space of the cumulative amounts at week boundaries, where
-each statement touches at most a few entries (a sparse matrix), so the cost grows linearly with the number of
-statements; the ``K x K`` algebra over the weeks does not grow with them.
+of the negative Hessian there (the Laplace approximation). The data term is assembled in the space of the
+cumulative amounts at week boundaries, where each statement touches at most a few entries (a sparse matrix), so
+the cost grows linearly with the number of statements; the ``K x K`` algebra over the weeks does not grow with
+them.
 """
 
 from __future__ import annotations
@@ -415,10 +416,11 @@ def _solve_non_negative(q: np.ndarray, b: np.ndarray, active: np.ndarray, max_ro
     tol = 1e-10 * max(1.0, float(np.abs(b).max()))
     for rounds in range(max_rounds):
         free = ~active
-        x[:] = 0.0
-        if free.any() and active.any():
+        if not free.any():
+            x = np.zeros(len(b))
+        elif active.any():
             x = _spd_solve(_fixed_out(q, active), np.where(active, 0.0, b))  # the free block's solve, in place
-        elif free.any():
+        else:
             x = _spd_solve(q, b)
         negative = free & (x < 0)
         if negative.any():
@@ -436,31 +438,31 @@ def _solve_non_negative(q: np.ndarray, b: np.ndarray, active: np.ndarray, max_ro
     return x, active
 
 
-def _spd_solve(q: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Solve with a symmetric positive definite matrix; a near-hard constraint can leave it badly conditioned,
-    then a ridge of 1e-12 of its largest diagonal entry is added."""
-    c, info = lapack.dpotrf(q, lower=False, clean=False)  # scipy's cho_factor and cho_solve, without their checks
-    if info > 0:
-        ridge = 1e-12 * float(np.max(np.diag(q)))
-        c, info = lapack.dpotrf(q + ridge * np.eye(len(q)), lower=False, clean=False)
-    if info != 0:
-        raise linalg.LinAlgError(f"the matrix is not positive definite (LAPACK info {info})")
-    x, info = lapack.dpotrs(c, b, lower=False)
-    return x
-
-
-def _spd_inverse(q: np.ndarray) -> np.ndarray:
-    """The inverse of a symmetric positive definite matrix, from its Cholesky factor (LAPACK's potrf, then potri:
-    less than half the work of solving against the identity, and symmetric by construction); where the
-    factorisation fails, with the ridge of :func:`_spd_solve`."""
+def _cholesky(q: np.ndarray) -> np.ndarray:
+    """The upper Cholesky factor of a symmetric positive definite matrix (LAPACK's potrf, as scipy's cho_factor
+    calls it, without its checks); a near-hard constraint can leave the matrix badly conditioned, then a ridge of
+    1e-12 of its largest diagonal entry is added."""
     c, info = lapack.dpotrf(q, lower=False, clean=False)
     if info > 0:
         ridge = 1e-12 * float(np.max(np.diag(q)))
         c, info = lapack.dpotrf(q + ridge * np.eye(len(q)), lower=False, clean=False)
-    if info == 0:
-        inv, info = lapack.dpotri(c, lower=False)
     if info != 0:
         raise linalg.LinAlgError(f"the matrix is not positive definite (LAPACK info {info})")
+    return c
+
+
+def _spd_solve(q: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve with a symmetric positive definite matrix (its Cholesky factor, :func:`_cholesky`)."""
+    x, _ = lapack.dpotrs(_cholesky(q), b, lower=False)
+    return x
+
+
+def _spd_inverse(q: np.ndarray) -> np.ndarray:
+    """The inverse of a symmetric positive definite matrix from its Cholesky factor (:func:`_cholesky`, then LAPACK's
+    potri: less than half the work of solving against the identity, and symmetric by construction)."""
+    inv, info = lapack.dpotri(_cholesky(q), lower=False)
+    if info != 0:
+        raise linalg.LinAlgError(f"the matrix is singular (LAPACK info {info})")
     return np.triu(inv) + np.triu(inv, 1).T  # potri fills the upper triangle only
 
 
