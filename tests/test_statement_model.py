@@ -281,3 +281,32 @@ def test_the_published_series_do_not_hang_on_rounding(monkeypatch):
     assert (base[["scope", "measure", "date"]].to_numpy() == other[["scope", "measure", "date"]].to_numpy()).all()
     moved = (base["estimate"] - other["estimate"]).abs() / other["estimate"].abs().clip(lower=1)
     assert moved.max() < 1e-3, base.assign(moved=moved).groupby(["scope", "measure"])["moved"].max()
+
+
+def test_squarem_reaches_the_mode_the_plain_steps_reach_in_fewer_steps(monkeypatch):
+    # the hectares of all operators: exact figures with outliers, rounded figures and bounds, where the t weights'
+    # EM steps crawl. Converged tightly, the accelerated and the plain steps find the same series.
+    from analysis import data
+    from analysis.clearance import series as clearance_series
+    from analysis.statements import backtest
+
+    pkg = data.load_package()
+    corrected = set(pkg.corrections_applied["record_id"])
+    sf = clearance_series.analyse(pkg.clearance_reports, pkg.sources, scopes=["all"], corrected=corrected,
+                                  coherent_scopes=()).fits[("all", "hectares")]
+    obs = sf.observations[backtest.OBSERVATION_INPUT]
+    plain_fit, steps = latent.fit, {}
+
+    def refit(accelerate):
+        def tight(*args, **kwargs):
+            out = plain_fit(*args, **{**kwargs, "tol": 1e-9, "max_iter": 2000, "accelerate": accelerate})
+            steps[accelerate] = steps.get(accelerate, 0) + out.iterations
+            return out
+        monkeypatch.setattr(latent, "fit", tight)
+        return series.fit_series(obs, **sf.options)
+
+    fast, slow = refit(True), refit(False)
+    total = float(slow.daily["estimate"].max())
+    assert np.abs(fast.daily["estimate"] - slow.daily["estimate"]).max() < 1e-6 * total
+    assert np.abs(fast.daily["upper"] - slow.daily["upper"]).max() < 1e-6 * total
+    assert steps[True] < steps[False], steps

@@ -246,7 +246,8 @@ def increment_moments(x: np.ndarray, cov: np.ndarray, t0: np.ndarray, t1: np.nda
 
 
 def fit(obs: Observations, prior: Prior, *, max_iter: int = 60, tol: float = 1e-4, robust: bool = True,
-        g: sparse.csr_matrix | None = None, stock: np.ndarray | None = None, start: "Fit | None" = None) -> Fit:
+        g: sparse.csr_matrix | None = None, stock: np.ndarray | None = None, start: "Fit | None" = None,
+        accelerate: bool = True) -> Fit:
     """The posterior mode of the weekly increments given the statements (see the module's docstring).
 
     Done in two passes. The first fits the exact figures (robustly) and leaves out the rounded figures and
@@ -256,16 +257,17 @@ def fit(obs: Observations, prior: Prior, *, max_iter: int = 60, tol: float = 1e-
     scales, an "at most U" unless one before d is above U by as much (a window, both). Compatible ones
     enter the second pass, bounds as all but hard constraints (their edge ``BOUND_EDGE`` times their
     scale), windows with their scale as the edge; incompatible ones stay out (weight 0). So the fit never
-    violates a bound that the exact figures allow.
+    violates a bound that the exact figures allow. ``accelerate=False`` takes plain steps, without SQUAREM's
+    extrapolation (the same mode, in more steps).
     """
     k = len(prior.mu)
     g = functional(obs, k) if g is None else g
     exact = obs.exact
     censored = ~exact & (obs.weight > 0)
     if not censored.any():
-        return _fit(obs, prior, g, max_iter=max_iter, tol=tol, robust=robust, start=start)
+        return _fit(obs, prior, g, max_iter=max_iter, tol=tol, robust=robust, start=start, accelerate=accelerate)
     first = _fit(Observations(obs.start, obs.end_lo, obs.end_hi, obs.lo, obs.hi, obs.scale, np.where(exact, obs.weight, 0.0)),
-                 prior, g, max_iter=max_iter, tol=tol, robust=robust, start=start, need_cov=False)
+                 prior, g, max_iter=max_iter, tol=tol, robust=robust, start=start, need_cov=False, accelerate=accelerate)
     stock = np.zeros(len(obs), dtype=bool) if stock is None else np.asarray(stock, dtype=bool)
     anchors = exact & stock & (obs.weight > 0) & (first.weights >= 0.25)
     keep = censored.copy()
@@ -288,13 +290,14 @@ def fit(obs: Observations, prior: Prior, *, max_iter: int = 60, tol: float = 1e-
     second = Observations(obs.start, obs.end_lo, obs.end_hi, obs.lo, obs.hi,
                           np.where(one_sided & ~exact, obs.scale * BOUND_EDGE, obs.scale),
                           np.where(censored & ~keep, 0.0, obs.weight))
-    out = _fit(second, prior, g, max_iter=max_iter, tol=tol, robust=robust, robust_bounds=False, start=first)
+    out = _fit(second, prior, g, max_iter=max_iter, tol=tol, robust=robust, robust_bounds=False, start=first,
+               accelerate=accelerate)
     out.weights = np.where(censored, keep.astype(float), out.weights)
     return out
 
 
 def _fit(obs: Observations, prior: Prior, g: sparse.csr_matrix, *, max_iter: int, tol: float, robust: bool,
-         robust_bounds: bool = True, start: "Fit | None" = None, need_cov: bool = True) -> Fit:
+         robust_bounds: bool = True, start: "Fit | None" = None, need_cov: bool = True, accelerate: bool = True) -> Fit:
     k = len(prior.mu)
     # the statements as rows over the increments (a = L' g): dense when small, else kept sparse in c-space
     dense = g.shape[0] * k <= 4_000_000
@@ -372,7 +375,7 @@ def _fit(obs: Observations, prior: Prior, g: sparse.csr_matrix, *, max_iter: int
         if distance(x1, x) < tol:
             x, active = x1, a1
             break
-        if not robust or it >= max_iter:  # without t weights the steps are Newton's: nothing to extrapolate
+        if not (robust and accelerate) or it >= max_iter:  # (without t weights the steps are Newton's already)
             x, active = x1, a1
             continue
         x2, a2, last = iterate(x1, a1, robust)
