@@ -218,10 +218,11 @@ def run(notebook: Path | str, output: Path | str | None = None, parameters: dict
     return output
 
 
-def _run_staged(notebook: Path, force: bool, package: str, record: bool = True) -> str:
-    """Run one notebook in a staging folder and move its results into place. Returns a progress line."""
+def _run_staged(notebook: Path, force: bool, package: str, record: bool = True, sig: str | None = None) -> str:
+    """Run one notebook in a staging folder and move its results into place. Returns a progress line. ``sig``: its
+    signature, where :func:`run_all` has taken it already."""
     name = notebook.stem
-    sig = signature(notebook, package)
+    sig = sig or signature(notebook, package)
     with _lock:
         previous = read_manifest(paths.FIGURES)["notebooks"].get(name, {})
     if not force and previous.get("signature") == sig:
@@ -336,16 +337,15 @@ def start_order(notebooks: list[Path], workers: int, skip: set[str] = frozenset(
     return best
 
 
-def _unchanged(notebooks: list[Path], package: str) -> set[str]:
-    """The notebooks whose signature is the one of their last run (they will not run)."""
-    made = read_manifest(paths.FIGURES)["notebooks"]
-    out = set()
+def _signatures(notebooks: list[Path], package: str) -> dict[str, str]:
+    """Each notebook's signature, taken once before any runs (a notebook that cannot be read is left out:
+    :func:`_run_staged` reports it)."""
+    out = {}
     for nb in notebooks:
         try:
-            if made.get(Path(nb).stem, {}).get("signature") == signature(Path(nb), package):
-                out.add(Path(nb).stem)
+            out[Path(nb).stem] = signature(Path(nb), package)
         except (OSError, ValueError, KeyError):
-            pass  # _run_staged reports it
+            pass
     return out
 
 
@@ -356,10 +356,13 @@ def run_all(notebooks: list[Path], force: bool = False, workers: int | None = No
     package = package_hash()
     workers = workers or os.cpu_count() or 2
     failed = []
-    unchanged = set() if force else _unchanged(notebooks, package)
+    sigs = _signatures(notebooks, package)
+    made = read_manifest(paths.FIGURES)["notebooks"]
+    unchanged = set() if force else {name for name, sig in sigs.items() if made.get(name, {}).get("signature") == sig}
     notebooks = start_order(notebooks, workers, skip=unchanged)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_run_staged, Path(nb).resolve(), force, package, record): nb for nb in notebooks}
+        futures = {pool.submit(_run_staged, Path(nb).resolve(), force, package, record, sigs.get(Path(nb).stem)): nb
+                   for nb in notebooks}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)  # a line as each one ends

@@ -392,7 +392,7 @@ def _fit(obs: Observations, prior: Prior, g: sparse.csr_matrix, *, max_iter: int
                 continue
         x, active = x2, a2
     q, tw, omega, pseudo = last
-    m = a @ x if dense else g @ np.cumsum(x)
+    m = series(x)
     if not need_cov:  # a first pass: only its mode and weights are read
         return Fit(x, None, tw, m, None, omega, pseudo, it)
     cov = _covariance(q, active)

@@ -312,7 +312,8 @@ def fit_series(obs: pd.DataFrame, *, key: str, relative: bool, season: bool, now
     ``season``: offer the rate a yearly season; ``nowcast_day``: carry the daily series on to this day
     (days since the ceasefire) as a forecast; ``count``: the amounts are counts (their bursts vary at least
     as a Poisson count); ``default_scale``: an exact figure's error where the record has too few same-week
-    pairs; ``light``: skip the daily table and the statuses (the backtest's refits need neither);
+    pairs; ``light``: skip the daily table and the statuses (the backtest's refits need neither) and stop at 1e-4
+    instead of 1e-5 (see the tolerance's note below);
     ``forecast_scale``: the factor on the forecast's weekly variation (default :data:`FORECAST_SCALE` of the
     key's :func:`forecast_family`; 1 gives the model's own forecast); ``interpolation_scale``: the factor on the
     variation of the weeks up to the last statement (default :data:`INTERPOLATION_SCALE` of the family; 1 gives
